@@ -1,0 +1,1 @@
+"""Annotations: class labels, keywords, boxes, identity and split of items; label classes."""

@@ -1,0 +1,28 @@
+"""RQ jobs for datasets. They take ids and blob digests, never ORM objects."""
+
+from typing import Any
+
+from mireru.datasets import service
+from mireru.worker.runtime import JobContext, run_tracked
+
+
+def run_import(job_id: str, project_id: int, blob: str, fmt: str, upload_name: str) -> dict[str, Any]:
+    """Import an uploaded archive or CSV in committed batches, with progress on the job."""
+
+    def body(ctx: JobContext) -> dict[str, Any]:
+        rt = ctx.rt
+        plan, archive = service.open_plan(rt.blobs.path(blob), upload_name, fmt)
+        ctx.progress(0, len(plan.records), "starting", force=True)
+        try:
+            result = service.import_all(
+                rt.sessions, rt.blobs, rt.settings, project_id, plan, archive,
+                lambda done, total: ctx.progress(done, total, f"imported {done} of {total}"),
+            )  # fmt: skip
+        finally:
+            if archive is not None:
+                archive.close()
+        rt.blobs.delete(blob)
+        ctx.progress(result.records, result.records, "done", force=True)
+        return result.model_dump()
+
+    return run_tracked(job_id, body)

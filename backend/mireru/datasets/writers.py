@@ -1,0 +1,104 @@
+"""Write a project's items out as COCO (zip), ImageFolder (zip with a CSV beside) or CSV.
+
+Every format carries everything Mireru knows (COCO in a "mireru" field per image, ImageFolder in
+mireru.csv), so exporting and importing into a new project reproduces the items and annotations.
+"""
+
+import csv
+import io
+import json
+import posixpath
+import zipfile
+from collections.abc import Iterable
+from typing import IO, Any
+
+from mireru.datasets.readers import SIDECAR_CSV, UNLABELED_DIR
+from mireru.datasets.records import CORE_COLUMNS, LIST_SEPARATOR
+from mireru.items.schemas import ItemRead
+from mireru.storage import BlobStore
+
+SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/bmp": ".bmp",
+          "image/tiff": ".tif", "image/webp": ".webp"}  # fmt: skip
+
+
+def _unique_names(items: list[ItemRead]) -> dict[int, str]:
+    """File names in the export: the item's own, made unique (and given a suffix) if needed."""
+    taken: set[str] = set()
+    names = {}
+    for item in items:
+        base = posixpath.basename(item.filename) or f"item-{item.id}"
+        stem, ext = posixpath.splitext(base)
+        if not ext:
+            ext = SUFFIX.get(item.media_type, "")
+        name = f"{stem}{ext}"
+        if name in taken:
+            name = f"{stem}-{item.id}{ext}"
+        taken.add(name)
+        names[item.id] = name
+    return names
+
+
+def _row(item: ItemRead, filename: str) -> dict[str, str]:
+    return {
+        "filename": filename,
+        "labels": LIST_SEPARATOR.join(item.labels),
+        "keywords": LIST_SEPARATOR.join(item.keywords),
+        "identity": item.identity or "",
+        "split": item.split or "",
+        "text": item.text or "",
+        "metadata": json.dumps(item.metadata, ensure_ascii=False),
+        "measurements": json.dumps(item.measurements),
+        "boxes": json.dumps([b.model_dump(exclude={"id"}) for b in item.boxes]),
+    }
+
+
+def write_csv(items: Iterable[ItemRead], names: dict[int, str], out: IO[str]) -> None:
+    writer = csv.DictWriter(out, fieldnames=list(CORE_COLUMNS))
+    writer.writeheader()
+    for item in items:
+        writer.writerow(_row(item, names[item.id]))
+
+
+def write_coco(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -> None:
+    names = _unique_names(items)
+    classes = sorted(
+        {b.label for item in items for b in item.boxes} | {lbl for item in items for lbl in item.labels}
+    )
+    category_ids = {name: i + 1 for i, name in enumerate(classes)}
+    doc: dict[str, Any] = {
+        "info": {"description": "exported by Mireru"},
+        "categories": [{"id": i, "name": n, "supercategory": ""} for n, i in category_ids.items()],
+        "images": [],
+        "annotations": [],
+    }
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for item in items:
+            zf.write(blobs.path(item.sha256), f"images/{names[item.id]}")
+            doc["images"].append({
+                "id": item.id, "file_name": names[item.id], "width": item.width, "height": item.height,
+                "mireru": {
+                    "labels": item.labels, "keywords": item.keywords, "identity": item.identity,
+                    "split": item.split, "text": item.text, "metadata": item.metadata,
+                    "measurements": item.measurements,
+                },
+            })  # fmt: skip
+            for b in item.boxes:
+                doc["annotations"].append({
+                    "id": len(doc["annotations"]) + 1, "image_id": item.id,
+                    "category_id": category_ids[b.label], "bbox": [b.x, b.y, b.w, b.h],
+                    "area": b.w * b.h, "iscrowd": 0,
+                })  # fmt: skip
+        zf.writestr("annotations.json", json.dumps(doc, ensure_ascii=False))
+
+
+def write_imagefolder(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -> None:
+    names = _unique_names(items)
+    paths = {}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for item in items:
+            folder = item.labels[0] if item.labels else UNLABELED_DIR
+            paths[item.id] = f"{folder}/{names[item.id]}"
+            zf.write(blobs.path(item.sha256), paths[item.id])
+        text = io.StringIO()
+        write_csv(items, paths, text)
+        zf.writestr(SIDECAR_CSV, text.getvalue())

@@ -1,0 +1,1 @@
+"""Items: images with metadata, sensor measurements and text."""

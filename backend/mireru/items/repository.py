@@ -1,0 +1,125 @@
+"""Every query on items, including the shared filter → SQL translation."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Float, Select, and_, exists, func, not_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from mireru.items.schemas import ItemFilter
+from mireru.models import Box, Item, ItemKeyword, ItemLabel, LabelClass
+
+_WITH_ANNOTATIONS = (
+    selectinload(Item.labels).selectinload(ItemLabel.label_class),
+    selectinload(Item.keywords),
+    selectinload(Item.boxes).selectinload(Box.label_class),
+)
+
+
+def filter_conditions(project_id: int, f: ItemFilter) -> list[ColumnElement[bool]]:
+    """SQL conditions on `Item` for a filter; used by listing, search and dataset selection."""
+    conds: list[ColumnElement[bool]] = [Item.project_id == project_id]
+    if f.label is not None:
+        conds.append(
+            exists().where(
+                ItemLabel.item_id == Item.id,
+                ItemLabel.label_class_id == LabelClass.id,
+                LabelClass.name == f.label,
+            )
+        )
+    if f.keyword is not None:
+        conds.append(exists().where(ItemKeyword.item_id == Item.id, ItemKeyword.keyword == f.keyword))
+    if f.identity is not None:
+        conds.append(Item.identity == f.identity)
+    if f.split is not None:
+        conds.append(Item.split == f.split)
+    if f.text is not None:
+        conds.append(Item.text.ilike(f"%{_escape_like(f.text)}%", escape="\\"))
+    if f.annotated is not None:
+        any_annotation = or_(
+            Item.identity.is_not(None),
+            exists().where(ItemLabel.item_id == Item.id),
+            exists().where(ItemKeyword.item_id == Item.id),
+            exists().where(Box.item_id == Item.id),
+        )
+        conds.append(any_annotation if f.annotated else not_(any_annotation))
+    for key, value in f.metadata.items():
+        text_value = str(value).lower() if isinstance(value, bool) else str(value)
+        conds.append(Item.meta[key].astext == text_value)
+    for key, rng in f.measurements.items():
+        reading = Item.measurements[key].astext.cast(Float)
+        conds.append(Item.measurements.has_key(key))
+        if rng.gte is not None:
+            conds.append(reading >= rng.gte)
+        if rng.lte is not None:
+            conds.append(reading <= rng.lte)
+        if rng.gt is not None:
+            conds.append(reading > rng.gt)
+        if rng.lt is not None:
+            conds.append(reading < rng.lt)
+    return conds
+
+
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def select_filtered(project_id: int, f: ItemFilter) -> Select[Item]:
+    return select(Item).where(and_(*filter_conditions(project_id, f)))
+
+
+def list_items(
+    session: Session, project_id: int, f: ItemFilter, limit: int, offset: int
+) -> tuple[list[Item], int]:
+    conds = filter_conditions(project_id, f)
+    total = session.scalar(select(func.count()).select_from(Item).where(*conds)) or 0
+    stmt = (
+        select(Item).where(*conds).options(*_WITH_ANNOTATIONS).order_by(Item.id).limit(limit).offset(offset)
+    )
+    return list(session.scalars(stmt)), total
+
+
+def get(session: Session, project_id: int, item_id: int) -> Item | None:
+    stmt = select(Item).where(Item.project_id == project_id, Item.id == item_id).options(*_WITH_ANNOTATIONS)
+    return session.scalars(stmt).first()
+
+
+def get_many(session: Session, project_id: int, item_ids: Sequence[int]) -> list[Item]:
+    if not item_ids:
+        return []
+    stmt = (
+        select(Item).where(Item.project_id == project_id, Item.id.in_(item_ids)).options(*_WITH_ANNOTATIONS)
+    )
+    return list(session.scalars(stmt))
+
+
+def find_by_sha(session: Session, project_id: int, sha256: str) -> Item | None:
+    stmt = (
+        select(Item).where(Item.project_id == project_id, Item.sha256 == sha256).options(*_WITH_ANNOTATIONS)
+    )
+    return session.scalars(stmt).first()
+
+
+def find_by_filename(session: Session, project_id: int, filenames: Sequence[str]) -> dict[str, Item]:
+    if not filenames:
+        return {}
+    stmt = (
+        select(Item)
+        .where(Item.project_id == project_id, Item.filename.in_(list(set(filenames))))
+        .options(*_WITH_ANNOTATIONS)
+        .order_by(Item.id)
+    )
+    found: dict[str, Item] = {}
+    for item in session.scalars(stmt):
+        found.setdefault(item.filename, item)
+    return found
+
+
+def add(session: Session, item: Item) -> Item:
+    session.add(item)
+    session.flush()
+    return item
+
+
+def delete(session: Session, item: Item) -> None:
+    session.delete(item)
+    session.flush()

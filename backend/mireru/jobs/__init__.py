@@ -1,0 +1,1 @@
+"""Jobs: background work (imports, embedding, training) and its progress."""

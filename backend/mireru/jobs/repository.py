@@ -1,0 +1,58 @@
+"""Every query on the jobs table."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from mireru.models import Job
+
+
+def create(session: Session, kind: str, queue: str, project_id: int | None, params: dict[str, Any]) -> Job:
+    job = Job(
+        id=uuid.uuid4().hex, kind=kind, queue=queue, project_id=project_id, params=params,
+        status="queued", progress={},
+    )  # fmt: skip
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get(session: Session, job_id: str) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def list_for_project(session: Session, project_id: int, limit: int, offset: int) -> list[Job]:
+    stmt = (
+        select(Job)
+        .where(Job.project_id == project_id)
+        .order_by(Job.created_at.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(stmt))
+
+
+def mark_running(session: Session, job_id: str, when: datetime) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(status="running", started_at=when))
+
+
+def update_progress(session: Session, job_id: str, progress: dict[str, Any]) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(progress=progress))
+
+
+def mark_finished(
+    session: Session,
+    job_id: str,
+    status: str,
+    when: datetime,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(status=status, finished_at=when, result=result, error=error)
+    )

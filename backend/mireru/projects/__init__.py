@@ -1,0 +1,1 @@
+"""Projects: the tenant boundary that owns items, annotations, models and runs."""

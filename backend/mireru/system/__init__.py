@@ -1,0 +1,1 @@
+"""System: health of the database, pgvector, Redis and workers."""

@@ -1,0 +1,1 @@
+"""Background work on RQ: queues, enqueue-after-commit, the worker entrypoint and job runtime."""

@@ -1,0 +1,42 @@
+"""Queue names and the Redis connection; jobs are enqueued only once their request commits."""
+
+from functools import lru_cache
+from typing import Any
+
+import redis
+from rq import Queue
+from sqlalchemy.orm import Session
+
+from mireru.db import after_commit
+
+DEFAULT_QUEUE = "default"
+TRAINING_QUEUE = "training"
+QUEUES = (TRAINING_QUEUE, DEFAULT_QUEUE)
+
+
+@lru_cache(maxsize=4)
+def redis_connection(url: str) -> "redis.Redis[bytes]":
+    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+
+
+class Dispatcher:
+    """Hands jobs to RQ. Owned by the app (or a CLI command) for one Redis URL."""
+
+    def __init__(self, redis_url: str, job_timeout_s: int) -> None:
+        self.redis_url = redis_url
+        self.job_timeout_s = job_timeout_s
+
+    @property
+    def connection(self) -> "redis.Redis[bytes]":
+        return redis_connection(self.redis_url)
+
+    def enqueue_now(self, queue: str, func: str, job_id: str, kwargs: dict[str, Any]) -> None:
+        Queue(queue, connection=self.connection).enqueue_call(
+            func, kwargs=kwargs, job_id=job_id, timeout=self.job_timeout_s, result_ttl=24 * 3600
+        )
+
+    def enqueue_after_commit(
+        self, session: Session, queue: str, func: str, job_id: str, kwargs: dict[str, Any]
+    ) -> None:
+        """Enqueue once the session commits, so the worker always finds the rows it needs."""
+        after_commit(session, lambda: self.enqueue_now(queue, func, job_id, kwargs))
