@@ -15,6 +15,8 @@ def _metadata_pairs(raw: list[str]) -> dict[str, MetadataValue]:
         key, sep, value = entry.partition(":")
         if not sep or not key:
             raise InvalidInput(f"metadata filter {entry!r} must look like key:value", field="metadata")
+        if key in out:
+            raise InvalidInput(f"metadata filter key {key!r} is given twice", field="metadata")
         out[key] = value
     return out
 

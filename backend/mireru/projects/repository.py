@@ -28,7 +28,7 @@ def item_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
         .where(Item.project_id.in_(project_ids))
         .group_by(Item.project_id)
     )
-    return dict(session.execute(stmt))
+    return {int(pid): int(n) for pid, n in session.execute(stmt).all()}
 
 
 def add(session: Session, project: Project) -> Project:
