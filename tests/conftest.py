@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
 from sqlalchemy import Connection, create_engine, delete, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -151,12 +151,18 @@ def live_client(settings: Settings, engine) -> Iterator[TestClient]:  # type: ig
 
 @pytest.fixture
 def run_jobs(services: Services) -> Callable[[], int]:
-    """Run every queued job to completion in a real RQ SimpleWorker; returns how many ran."""
+    """Run every queued job to completion in a real RQ SimpleWorker; returns how many ran.
+
+    Queues are emptied when the fixture is set up: `client` tests commit only a savepoint, so their
+    after-commit hooks may have enqueued jobs for rows that were then rolled back."""
+    conn = redis_connection(services.redis_url)
+    for name in QUEUES:
+        Queue(name, connection=conn).empty()
 
     def run() -> int:
-        conn = redis_connection(services.redis_url)
         worker = SimpleWorker(list(QUEUES), connection=conn)
         worker.work(burst=True)
+        worker.refresh()  # rq keeps the counters in Redis
         return int(worker.successful_job_count + worker.failed_job_count)
 
     return run

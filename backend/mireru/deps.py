@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from mireru.config import Settings
@@ -14,6 +14,11 @@ from mireru.errors import Unauthorized
 from mireru.state import AppState
 from mireru.storage import BlobStore
 from mireru.worker.queues import Dispatcher
+
+MAX_DB_ID = 2_147_483_647
+
+# Every numeric id in a path: out-of-range ids are a 422, not a database error.
+DbId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="a positive id")]
 
 
 def get_state(request: Request) -> AppState:

@@ -63,3 +63,8 @@ class ServiceUnavailable(MireruError):
 
 class TooManyPixels(PayloadTooLarge):
     code = "too_many_pixels"
+
+
+# --- the documented shape of every error response ------------------------------------------------
+
+ERROR_RESPONSE_CODES = (400, 401, 403, 404, 409, 413, 415, 422, 503)

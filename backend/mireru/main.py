@@ -8,8 +8,8 @@ from typing import Any
 import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mireru import __version__
@@ -17,6 +17,7 @@ from mireru.api import api_router
 from mireru.config import Settings, get_settings
 from mireru.errors import MireruError
 from mireru.services.stack import ServiceStack
+from mireru.spa import mount_spa
 from mireru.state import AppState
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.warning("database unavailable: %s", exc)
         return _error(503, "database_unavailable", "the database is unavailable; try again shortly")
 
+    @app.exception_handler(DataError)
+    async def unstorable_value(_: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character in text or a number out of the column's range
+        first = str(exc.orig).splitlines()[0] if exc.orig else "invalid value"
+        return _error(422, "invalid_input", f"the database cannot store a value in this request: {first}")
+
+    @app.exception_handler(StatementError)
+    async def unencodable_value(_: Request, exc: StatementError) -> JSONResponse:
+        if isinstance(exc.orig, UnicodeError):
+            return _error(422, "invalid_input", "text must be valid Unicode (no unpaired surrogates)")
+        log.exception("statement error")
+        return _error(500, "internal_error", "the request could not be processed")
+
     @app.exception_handler(DBAPIError)
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:
         if exc.connection_invalidated:
@@ -100,9 +114,5 @@ def create_app(state: AppState | None = None, settings: Settings | None = None) 
         app.state.mireru = state
     _install_error_handlers(app)
     app.include_router(api_router)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    mount_spa(app)  # last: the web app at `/`, or a redirect to /docs until it is built
     return app

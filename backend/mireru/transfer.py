@@ -2,13 +2,16 @@
 
 import shutil
 from pathlib import Path
+from typing import get_args
 
 import typer
 from sqlalchemy.orm import Session
 
 from mireru.config import Settings
 from mireru.datasets import service
+from mireru.datasets.schemas import ExportFormat, ImportFormat
 from mireru.db import engine_for, session_factory, unit_of_work
+from mireru.errors import MireruError
 from mireru.items.schemas import ItemFilter
 from mireru.migrate import upgrade
 from mireru.models import Project
@@ -25,7 +28,25 @@ def _find_project(session: Session, ref: str) -> Project | None:
     return projects_repo.get_by_name(session, ref)
 
 
+def _check_format(fmt: str | None, allowed: tuple[str, ...]) -> None:
+    if fmt is not None and fmt not in allowed:
+        raise typer.BadParameter(f"format must be one of {', '.join(allowed)}, not {fmt!r}")
+
+
+def _fail(exc: MireruError) -> typer.Exit:
+    typer.echo(f"error: {exc.message}", err=True)
+    return typer.Exit(2)
+
+
 def run_cli_import(settings: Settings, project_ref: str, path: Path, fmt: str | None, create: bool) -> None:
+    _check_format(fmt, get_args(ImportFormat))
+    try:
+        # Check the file before touching the database, so a bad file leaves no empty project.
+        plan, archive = service.open_plan(path, path.name, fmt)
+    except MireruError as exc:
+        raise _fail(exc) from exc
+    if archive is not None:
+        archive.close()
     stack = ServiceStack.start(settings)
     try:
         engine = engine_for(stack.database_url)
@@ -58,6 +79,7 @@ def run_cli_import(settings: Settings, project_ref: str, path: Path, fmt: str | 
 
 
 def run_cli_export(settings: Settings, project_ref: str, out: Path, fmt: str) -> None:
+    _check_format(fmt, get_args(ExportFormat))
     stack = ServiceStack.start(settings)
     try:
         sessions = session_factory(engine_for(stack.database_url))
@@ -65,7 +87,7 @@ def run_cli_export(settings: Settings, project_ref: str, out: Path, fmt: str) ->
             project = _find_project(session, project_ref)
             if project is None:
                 raise typer.BadParameter(f"no project {project_ref!r}")
-            data, _, _ = service.export(session, BlobStore(settings.blob_dir), project, fmt, ItemFilter())  # type: ignore[arg-type]
+            data, _, _ = service.export(session, BlobStore(settings.blob_dir), project, fmt, ItemFilter())  # type: ignore[arg-type]  # checked above
         with out.open("wb") as f:
             shutil.copyfileobj(data, f)
         typer.echo(f"wrote {out}")

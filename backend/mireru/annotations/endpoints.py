@@ -16,7 +16,7 @@ from mireru.annotations.schemas import (
     LabelClassRead,
     LabelClassUpdate,
 )
-from mireru.deps import SessionDep
+from mireru.deps import DbId, SessionDep
 from mireru.items import service as items_service
 from mireru.items.schemas import ItemRead
 from mireru.projects.service import get_project
@@ -29,7 +29,7 @@ router = APIRouter(tags=["annotations"])
     response_model=ItemRead,
     summary="Replace an item's annotations",
 )
-def put_annotations(project_id: int, item_id: int, data: AnnotationsPut, session: SessionDep) -> ItemRead:
+def put_annotations(project_id: DbId, item_id: DbId, data: AnnotationsPut, session: SessionDep) -> ItemRead:
     """Set labels, keywords, identity, split and boxes at once; omitted fields are cleared.
     Unknown label names become new label classes. Boxes must lie inside the image."""
     project = get_project(session, project_id)
@@ -43,7 +43,9 @@ def put_annotations(project_id: int, item_id: int, data: AnnotationsPut, session
     response_model=ItemRead,
     summary="Change some of an item's annotations",
 )
-def patch_annotations(project_id: int, item_id: int, data: AnnotationsPatch, session: SessionDep) -> ItemRead:
+def patch_annotations(
+    project_id: DbId, item_id: DbId, data: AnnotationsPatch, session: SessionDep
+) -> ItemRead:
     """Only the given fields change; add_/remove_ lists adjust labels and keywords in place."""
     project = get_project(session, project_id)
     item = items_service.get_item(session, project, item_id)
@@ -54,7 +56,7 @@ def patch_annotations(project_id: int, item_id: int, data: AnnotationsPatch, ses
 @router.post(
     "/projects/{project_id}/annotations/bulk", response_model=BulkResult, summary="Annotate many items"
 )
-def bulk_annotate(project_id: int, data: BulkAnnotate, session: SessionDep) -> BulkResult:
+def bulk_annotate(project_id: DbId, data: BulkAnnotate, session: SessionDep) -> BulkResult:
     """Apply one change (e.g. add a label, set the split) to every listed item, all or nothing."""
     project = get_project(session, project_id)
     patch = AnnotationsPatch.model_validate(data.model_dump(exclude={"item_ids"}, exclude_unset=True))
@@ -64,7 +66,7 @@ def bulk_annotate(project_id: int, data: BulkAnnotate, session: SessionDep) -> B
 @router.get(
     "/projects/{project_id}/labels", response_model=list[LabelClassRead], summary="List label classes"
 )
-def list_labels(project_id: int, session: SessionDep) -> list[LabelClassRead]:
+def list_labels(project_id: DbId, session: SessionDep) -> list[LabelClassRead]:
     """The project's label classes with how many items carry each."""
     project = get_project(session, project_id)
     return [
@@ -79,7 +81,7 @@ def list_labels(project_id: int, session: SessionDep) -> list[LabelClassRead]:
     status_code=201,
     summary="Create a label class",
 )
-def create_label(project_id: int, data: LabelClassCreate, session: SessionDep) -> LabelClassRead:
+def create_label(project_id: DbId, data: LabelClassCreate, session: SessionDep) -> LabelClassRead:
     """Add a class before any item uses it (409 if the name exists)."""
     project = get_project(session, project_id)
     return LabelClassRead.model_validate(service.create_class(session, project, data))
@@ -89,7 +91,7 @@ def create_label(project_id: int, data: LabelClassCreate, session: SessionDep) -
     "/projects/{project_id}/labels/{label_id}", response_model=LabelClassRead, summary="Rename a label class"
 )
 def update_label(
-    project_id: int, label_id: int, data: LabelClassUpdate, session: SessionDep
+    project_id: DbId, label_id: DbId, data: LabelClassUpdate, session: SessionDep
 ) -> LabelClassRead:
     """Rename or recolour; every item and box using the class follows."""
     project = get_project(session, project_id)
@@ -98,7 +100,7 @@ def update_label(
 
 
 @router.delete("/projects/{project_id}/labels/{label_id}", status_code=204, summary="Delete a label class")
-def delete_label(project_id: int, label_id: int, session: SessionDep) -> Response:
+def delete_label(project_id: DbId, label_id: DbId, session: SessionDep) -> Response:
     """Remove the class from every item and delete its boxes."""
     project = get_project(session, project_id)
     repository.delete_class(session, service.get_class(session, project, label_id))
@@ -107,7 +109,7 @@ def delete_label(project_id: int, label_id: int, session: SessionDep) -> Respons
 
 @router.get("/projects/{project_id}/keywords", response_model=list[KeywordCount], summary="List keywords")
 def list_keywords(
-    project_id: int,
+    project_id: DbId,
     session: SessionDep,
     prefix: Annotated[str | None, Query(max_length=200, description="starts with (autocomplete)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -124,7 +126,7 @@ def list_keywords(
     "/projects/{project_id}/identities", response_model=list[IdentityCount], summary="List identities"
 )
 def list_identities(
-    project_id: int, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    project_id: DbId, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[IdentityCount]:
     """Identities (same person or object) with how many items show each."""
     project = get_project(session, project_id)

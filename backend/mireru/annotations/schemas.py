@@ -18,6 +18,14 @@ class BoxIn(BaseModel):
     w: float = Field(gt=0)
     h: float = Field(gt=0)
 
+    @field_validator("label")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("a box needs a label")
+        return value
+
 
 class AnnotationsPut(BaseModel):
     """The item's complete annotations: whatever is not given is cleared."""

@@ -2,14 +2,22 @@
 
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 
 from mireru.errors import InvalidInput, PayloadTooLarge
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
+# A local file header, or the end record of an empty archive.
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 MAX_MEMBERS = 200_000
 MAX_UNCOMPRESSED = 20 * 1024**3
 MAX_RATIO = 200
+
+
+def looks_like_zip(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(4) in ZIP_MAGIC
 
 
 def safe_name(name: str) -> str:
@@ -28,8 +36,8 @@ class SafeZip:
     def __init__(self, path: Path) -> None:
         try:
             self.zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise InvalidInput("the upload is not a readable zip archive") from exc
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise InvalidInput(f"the upload is not a readable zip archive ({exc})") from exc
         infos = self.zf.infolist()
         if len(infos) > MAX_MEMBERS:
             raise PayloadTooLarge(f"the archive has {len(infos)} entries; the limit is {MAX_MEMBERS}")
@@ -58,8 +66,13 @@ class SafeZip:
         info = self.members[name]
         if info.file_size > limit:
             raise PayloadTooLarge(f"{name}: {info.file_size} bytes is over the limit of {limit}")
-        with self.zf.open(info) as f:
-            data = f.read(limit + 1)
+        try:
+            with self.zf.open(info) as f:
+                data = f.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            # A damaged member (bad CRC, truncated data, unknown compression, encrypted) is that member's
+            # problem: the caller skips it and imports the rest.
+            raise InvalidInput(f"{name}: the archive member is damaged ({exc})", member=name) from exc
         if len(data) > limit:
             raise PayloadTooLarge(f"{name}: larger than the limit of {limit} bytes")
         return data

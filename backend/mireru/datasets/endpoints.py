@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mireru.datasets import service
 from mireru.datasets.schemas import ExportFormat, ImportFormat
-from mireru.deps import BlobsDep, DispatcherDep, SessionDep, SettingsDep
+from mireru.deps import BlobsDep, DbId, DispatcherDep, SessionDep, SettingsDep
 from mireru.errors import PayloadTooLarge
 from mireru.items.query_params import item_filter
 from mireru.items.schemas import ItemFilter
@@ -35,7 +35,7 @@ def _spool(upload: UploadFile, limit: int, target: Path) -> None:
     "/projects/{project_id}/imports", response_model=JobRead, status_code=202, summary="Import a dataset"
 )
 async def start_import(
-    project_id: int,
+    project_id: DbId,
     session: SessionDep,
     blobs: BlobsDep,
     dispatcher: DispatcherDep,
@@ -63,7 +63,7 @@ async def start_import(
     responses={200: {"content": {"application/zip": {}, "text/csv": {}}}},
 )
 def export(
-    project_id: int,
+    project_id: DbId,
     session: SessionDep,
     blobs: BlobsDep,
     filters: Annotated[ItemFilter, Depends(item_filter)],

@@ -11,17 +11,20 @@ def run_import(job_id: str, project_id: int, blob: str, fmt: str, upload_name: s
 
     def body(ctx: JobContext) -> dict[str, Any]:
         rt = ctx.rt
-        plan, archive = service.open_plan(rt.blobs.path(blob), upload_name, fmt)
-        ctx.progress(0, len(plan.records), "starting", force=True)
         try:
-            result = service.import_all(
-                rt.sessions, rt.blobs, rt.settings, project_id, plan, archive,
-                lambda done, total: ctx.progress(done, total, f"imported {done} of {total}"),
-            )  # fmt: skip
+            plan, archive = service.open_plan(rt.blobs.path(blob), upload_name, fmt)
+            ctx.progress(0, len(plan.records), "starting", force=True)
+            try:
+                result = service.import_all(
+                    rt.sessions, rt.blobs, rt.settings, project_id, plan, archive,
+                    lambda done, total: ctx.progress(done, total, f"imported {done} of {total}"),
+                )  # fmt: skip
+            finally:
+                if archive is not None:
+                    archive.close()
         finally:
-            if archive is not None:
-                archive.close()
-        rt.blobs.delete(blob)
+            # Nothing retries a failed import, so its upload is not kept either.
+            service.release_upload(rt.sessions, rt.blobs, blob, job_id)
         ctx.progress(result.records, result.records, "done", force=True)
         return result.model_dump()
 

@@ -11,6 +11,7 @@ LIST_SEPARATOR = ";"
 CORE_COLUMNS = (
     "filename", "labels", "keywords", "identity", "split", "text", "metadata", "measurements", "boxes",
 )  # fmt: skip
+SPLITS = ("train", "val", "test")
 
 
 @dataclass
@@ -50,14 +51,36 @@ class ImportRecord:
 
 
 def split_list(value: str) -> list[str]:
+    """A list cell: `a;b;c`, or a JSON list of strings for terms that themselves contain `;`."""
+    stripped = value.strip()
+    if stripped.startswith("["):
+        try:
+            parsed = json.loads(stripped)
+        except json.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, list) and all(isinstance(v, str) for v in parsed):
+            return [v.strip() for v in parsed if v.strip()]
     return [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+
+
+def join_list(values: list[str]) -> str:
+    """The inverse of split_list: plain `a;b` unless a term would be misread that way."""
+    if any(LIST_SEPARATOR in v for v in values) or (values and values[0].lstrip().startswith("[")):
+        return json.dumps(values, ensure_ascii=False)
+    return LIST_SEPARATOR.join(values)
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity, which PostgreSQL's jsonb refuses.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _json_cell(value: str, column: str, row: int) -> Any:
     try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"CSV row {row}, column {column}: malformed JSON ({exc.msg})") from exc
+        return json.loads(value, parse_constant=_reject_constant)
+    except ValueError as exc:  # JSONDecodeError is a ValueError
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise InvalidInput(f"CSV row {row}, column {column}: malformed JSON ({message})") from exc
 
 
 def _number(value: str) -> float | None:
@@ -68,40 +91,57 @@ def _number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def checked_split(value: str | None, where: str) -> str | None:
+    split = (value or "").strip() or None
+    if split not in (None, *SPLITS):
+        raise InvalidInput(f"{where}: split must be train, val or test, not {split!r}")
+    return split
+
+
+def checked_metadata(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{where}: metadata must be a JSON object")
+    return value
+
+
+def checked_measurements(value: Any, where: str) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{where}: measurements must be a JSON object")
+    out: dict[str, float] = {}
+    for key, reading in value.items():
+        if isinstance(reading, bool) or not isinstance(reading, (int, float)) or not math.isfinite(reading):
+            raise InvalidInput(f"{where}: measurement {key!r} is not a finite number")
+        out[str(key)] = reading
+    return out
+
+
+def checked_boxes(value: Any, where: str) -> list[BoxRecord]:
+    try:
+        return [BoxRecord(str(b["label"]), *(float(b[k]) for k in "xywh")) for b in value]
+    except (TypeError, KeyError, ValueError) as exc:
+        raise InvalidInput(f"{where}: boxes must be a JSON list of {{label,x,y,w,h}}") from exc
+
+
 def record_from_row(row: dict[str, str], line: int) -> ImportRecord:
     """A CSV row: the core columns by name; any other column is a measurement if numeric,
     otherwise metadata (so a plain sensor log `filename,strain,temperature` just works)."""
+    where = f"CSV row {line}"
     filename = (row.get("filename") or row.get("file_name") or "").strip()
     if not filename:
-        raise InvalidInput(f"CSV row {line}: the filename column is empty")
+        raise InvalidInput(f"{where}: the filename column is empty")
     rec = ImportRecord(filename=filename)
     rec.labels = split_list(row.get("labels") or "")
     rec.keywords = split_list(row.get("keywords") or "")
     rec.identity = (row.get("identity") or "").strip() or None
-    split = (row.get("split") or "").strip() or None
-    if split not in (None, "train", "val", "test"):
-        raise InvalidInput(f"CSV row {line}: split must be train, val or test, not {split!r}")
-    rec.split = split
+    rec.split = checked_split(row.get("split"), where)
     rec.text = row.get("text") or None
     if row.get("metadata"):
-        meta = _json_cell(row["metadata"], "metadata", line)
-        if not isinstance(meta, dict):
-            raise InvalidInput(f"CSV row {line}: metadata must be a JSON object")
-        rec.metadata.update(meta)
+        rec.metadata.update(checked_metadata(_json_cell(row["metadata"], "metadata", line), where))
     if row.get("measurements"):
         readings = _json_cell(row["measurements"], "measurements", line)
-        if not isinstance(readings, dict):
-            raise InvalidInput(f"CSV row {line}: measurements must be a JSON object")
-        for key, value in readings.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InvalidInput(f"CSV row {line}: measurement {key!r} is not a number")
-            rec.measurements[key] = value
+        rec.measurements.update(checked_measurements(readings, where))
     if row.get("boxes"):
-        boxes = _json_cell(row["boxes"], "boxes", line)
-        try:
-            rec.boxes = [BoxRecord(str(b["label"]), *(float(b[k]) for k in "xywh")) for b in boxes]
-        except (TypeError, KeyError, ValueError) as exc:
-            raise InvalidInput(f"CSV row {line}: boxes must be a JSON list of {{label,x,y,w,h}}") from exc
+        rec.boxes = checked_boxes(_json_cell(row["boxes"], "boxes", line), where)
     for column, value in row.items():
         if column is None or column in CORE_COLUMNS or column == "file_name" or value in (None, ""):
             continue

@@ -10,25 +10,22 @@ from typing import IO
 from sqlalchemy.orm import Session, sessionmaker
 
 from mireru.annotations import service as annotations
-from mireru.annotations.schemas import AnnotationsPatch, AnnotationsPut, BoxIn
 from mireru.config import Settings
-from mireru.datasets import writers
+from mireru.datasets import repository, writers
 from mireru.datasets.archive import SafeZip
+from mireru.datasets.importer import import_batch
 from mireru.datasets.readers import ImportPlan, plan_import
-from mireru.datasets.records import ImportRecord
-from mireru.datasets.schemas import ExportFormat, ImportResult, SkippedRecord
+from mireru.datasets.schemas import ExportFormat, ImportResult
 from mireru.db import unit_of_work
-from mireru.errors import MireruError, NotFound
-from mireru.items import repository as items_repo
+from mireru.errors import NotFound
 from mireru.items import service as items
 from mireru.items.schemas import ItemFilter, ItemRead
 from mireru.jobs import repository as jobs_repo
-from mireru.models import Item, Job, Project
+from mireru.models import Job, Project
 from mireru.storage import BlobStore
 from mireru.worker.queues import DEFAULT_QUEUE, Dispatcher
 
 IMPORT_JOB = "mireru.datasets.jobs.run_import"
-MAX_LISTED_ERRORS = 100
 IMPORT_BATCH = 25
 SPOOL_BYTES = 64 * 1024 * 1024
 
@@ -48,85 +45,16 @@ def start_import(
         archive.close()
     digest, _ = blobs.put_file(upload)
     params = {"blob": digest, "format": plan.format, "filename": upload_name, "records": len(plan.records)}
-    job = jobs_repo.create(session, "import", DEFAULT_QUEUE, project.id, params)
+    job = jobs_repo.create(session, repository.IMPORT_KIND, DEFAULT_QUEUE, project.id, params)
     kwargs = {"job_id": job.id, "project_id": project.id, "blob": digest, "fmt": plan.format,
               "upload_name": upload_name}  # fmt: skip
     dispatcher.enqueue_after_commit(session, DEFAULT_QUEUE, IMPORT_JOB, job.id, kwargs)
     return job
 
 
-def _boxes(record: ImportRecord) -> list[BoxIn]:
-    return [BoxIn(label=b.label, x=b.x, y=b.y, w=b.w, h=b.h) for b in record.boxes]
-
-
-def _annotate_new(session: Session, item: Item, rec: ImportRecord) -> None:
-    data = AnnotationsPut(
-        labels=rec.labels, keywords=rec.keywords, identity=rec.identity,
-        split=rec.split, boxes=_boxes(rec),
-    )  # fmt: skip
-    annotations.put_annotations(session, item, data)
-
-
-def _annotate_existing(session: Session, item: Item, rec: ImportRecord) -> None:
-    """Fold imported annotations into an item that was already there: labels and keywords are
-    added, identity/split/boxes/text replaced only when the import has them, metadata merged."""
-    changes: dict[str, object] = {"add_labels": rec.labels, "add_keywords": rec.keywords}
-    if rec.identity:
-        changes["identity"] = rec.identity
-    if rec.split:
-        changes["split"] = rec.split
-    if rec.boxes:
-        changes["boxes"] = _boxes(rec)
-    patch = AnnotationsPatch.model_validate(changes)
-    annotations.patch_annotations(session, item, patch)
-    if rec.metadata:
-        item.meta = {**item.meta, **rec.metadata}
-    if rec.measurements:
-        item.measurements = {**item.measurements, **rec.measurements}
-    if rec.text is not None:
-        item.text = rec.text
-
-
-def _import_one(
-    session: Session, blobs: BlobStore, settings: Settings, project: Project,
-    rec: ImportRecord, archive: SafeZip | None, result: ImportResult,
-) -> None:  # fmt: skip
-    if rec.path is not None and archive is not None:
-        image = items.NewImage(
-            filename=rec.filename, data=archive.read(rec.path, settings.max_upload_bytes),
-            metadata=rec.metadata, measurements=rec.measurements, text=rec.text,
-        )  # fmt: skip
-        [(item, duplicate)] = items.add_images(session, blobs, settings, project, [image])
-        if duplicate:
-            _annotate_existing(session, item, rec)
-            result.duplicates += 1
-        else:
-            _annotate_new(session, item, rec)
-            result.created += 1
-        return
-    found = items_repo.find_by_filename(session, project.id, [rec.filename]).get(rec.filename)
-    if found is None:
-        raise NotFound(f"no item named {rec.filename!r} in the project")
-    _annotate_existing(session, found, rec)
-    result.updated += 1
-
-
-def import_batch(
-    session: Session, blobs: BlobStore, settings: Settings, project_id: int,
-    records: list[ImportRecord], archive: SafeZip | None, result: ImportResult,
-) -> None:  # fmt: skip
-    """Import records in one transaction; each in its own savepoint so a bad one is skipped."""
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"project {project_id} was deleted during the import")
-    for rec in records:
-        try:
-            with session.begin_nested():
-                _import_one(session, blobs, settings, project, rec, archive, result)
-        except MireruError as exc:
-            result.skipped += 1
-            if len(result.errors) < MAX_LISTED_ERRORS:
-                result.errors.append(SkippedRecord(filename=rec.path or rec.filename, error=exc.message))
+def open_plan(path: Path, upload_name: str, fmt: str | None) -> tuple[ImportPlan, SafeZip | None]:
+    """Read an upload again in the job (the request already checked it)."""
+    return plan_import(path, upload_name, fmt)
 
 
 def import_all(
@@ -135,6 +63,11 @@ def import_all(
 ) -> ImportResult:  # fmt: skip
     """Import a whole plan in batches, each committed, reporting (done, total) after each."""
     result = ImportResult(format=plan.format, records=len(plan.records))
+    if plan.classes:
+        with unit_of_work(sessions) as session:
+            if session.get(Project, project_id) is None:
+                raise NotFound(f"project {project_id} does not exist")
+            annotations.ensure_classes(session, project_id, plan.classes)
     total = len(plan.records)
     for start in range(0, total, IMPORT_BATCH):
         batch = plan.records[start : start + IMPORT_BATCH]
@@ -144,9 +77,11 @@ def import_all(
     return result
 
 
-def open_plan(path: Path, upload_name: str, fmt: str | None) -> tuple[ImportPlan, SafeZip | None]:
-    """Read an upload again in the job (the request already checked it)."""
-    return plan_import(path, upload_name, fmt)
+def release_upload(sessions: sessionmaker[Session], blobs: BlobStore, digest: str, job_id: str) -> None:
+    """Delete an import's uploaded file once no other unfinished import needs the same bytes."""
+    with unit_of_work(sessions) as session:
+        if not repository.upload_in_use(session, digest, job_id):
+            blobs.delete(digest)
 
 
 # --- export ------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ import zipfile
 from collections.abc import Iterable
 from typing import IO, Any
 
-from mireru.datasets.readers import SIDECAR_CSV, UNLABELED_DIR
-from mireru.datasets.records import CORE_COLUMNS, LIST_SEPARATOR
+from mireru.datasets.archive import IMAGE_SUFFIXES
+from mireru.datasets.imagefolder import SIDECAR_CSV, folder_for_label
+from mireru.datasets.records import CORE_COLUMNS, join_list
 from mireru.items.schemas import ItemRead
 from mireru.storage import BlobStore
 
@@ -21,19 +22,29 @@ SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image
           "image/tiff": ".tif", "image/webp": ".webp"}  # fmt: skip
 
 
+def _file_name(item: ItemRead) -> str:
+    """A name an importer reads back as this image: one path component, not hidden, and with an
+    image suffix (readers pick images by suffix)."""
+    base = posixpath.basename(item.filename.replace("\\", "/")).lstrip(".") or f"item-{item.id}"
+    stem, ext = posixpath.splitext(base)
+    if ext.lower() not in IMAGE_SUFFIXES:
+        stem, ext = base, SUFFIX.get(item.media_type, ".img")
+    return f"{stem}{ext}"
+
+
 def _unique_names(items: list[ItemRead]) -> dict[int, str]:
-    """File names in the export: the item's own, made unique (and given a suffix) if needed."""
+    """File names in the export: the item's own where possible, made unique with its id. Compared
+    without case, so unpacking on a case-insensitive file system loses nothing."""
     taken: set[str] = set()
     names = {}
     for item in items:
-        base = posixpath.basename(item.filename) or f"item-{item.id}"
-        stem, ext = posixpath.splitext(base)
-        if not ext:
-            ext = SUFFIX.get(item.media_type, "")
-        name = f"{stem}{ext}"
-        if name in taken:
-            name = f"{stem}-{item.id}{ext}"
-        taken.add(name)
+        name = _file_name(item)
+        stem, ext = posixpath.splitext(name)
+        suffix = 0
+        while name.casefold() in taken:
+            suffix += 1
+            name = f"{stem}-{item.id}{ext}" if suffix == 1 else f"{stem}-{item.id}-{suffix}{ext}"
+        taken.add(name.casefold())
         names[item.id] = name
     return names
 
@@ -41,8 +52,8 @@ def _unique_names(items: list[ItemRead]) -> dict[int, str]:
 def _row(item: ItemRead, filename: str) -> dict[str, str]:
     return {
         "filename": filename,
-        "labels": LIST_SEPARATOR.join(item.labels),
-        "keywords": LIST_SEPARATOR.join(item.keywords),
+        "labels": join_list(item.labels),
+        "keywords": join_list(item.keywords),
         "identity": item.identity or "",
         "split": item.split or "",
         "text": item.text or "",
@@ -96,8 +107,9 @@ def write_imagefolder(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -
     paths = {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
         for item in items:
-            folder = item.labels[0] if item.labels else UNLABELED_DIR
-            paths[item.id] = f"{folder}/{names[item.id]}"
+            folder = folder_for_label(item.labels[0] if item.labels else None)
+            split = f"{item.split}/" if item.split else ""
+            paths[item.id] = f"{split}{folder}/{names[item.id]}"
             zf.write(blobs.path(item.sha256), paths[item.id])
         text = io.StringIO()
         write_csv(items, paths, text)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from mireru.deps import BlobsDep, SessionDep, SettingsDep
+from mireru.deps import BlobsDep, DbId, SessionDep, SettingsDep
 from mireru.errors import InvalidInput, PayloadTooLarge
 from mireru.items import service
 from mireru.items.query_params import item_filter
@@ -34,7 +34,7 @@ async def _read_capped(upload: UploadFile, limit: int) -> bytes:
     summary="Upload one or many images",
 )
 async def upload_items(
-    project_id: int,
+    project_id: DbId,
     session: SessionDep,
     blobs: BlobsDep,
     settings: SettingsDep,
@@ -66,7 +66,7 @@ async def upload_items(
 
 @router.get("/projects/{project_id}/items", response_model=ItemList, summary="List and filter items")
 def list_items(
-    project_id: int,
+    project_id: DbId,
     session: SessionDep,
     filters: Annotated[ItemFilter, Depends(item_filter)],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -79,14 +79,14 @@ def list_items(
 
 
 @router.get("/projects/{project_id}/items/{item_id}", response_model=ItemRead, summary="Get an item")
-def get_item(project_id: int, item_id: int, session: SessionDep) -> ItemRead:
+def get_item(project_id: DbId, item_id: DbId, session: SessionDep) -> ItemRead:
     """One item with metadata, measurements, text and annotations."""
     project = get_project(session, project_id)
     return service.to_read(service.get_item(session, project, item_id))
 
 
 @router.patch("/projects/{project_id}/items/{item_id}", response_model=ItemRead, summary="Edit an item")
-def update_item(project_id: int, item_id: int, data: ItemUpdate, session: SessionDep) -> ItemRead:
+def update_item(project_id: DbId, item_id: DbId, data: ItemUpdate, session: SessionDep) -> ItemRead:
     """Change filename, metadata, measurements or text; omitted fields are kept."""
     project = get_project(session, project_id)
     item = service.update_item(session, service.get_item(session, project, item_id), data)
@@ -108,7 +108,7 @@ def _blob_response(blobs: BlobStore, digest: str, media_type: str, request: Requ
     responses={200: {"content": {"image/*": {}}}},
 )
 def get_image(
-    project_id: int, item_id: int, session: SessionDep, blobs: BlobsDep, request: Request
+    project_id: DbId, item_id: DbId, session: SessionDep, blobs: BlobsDep, request: Request
 ) -> Response:
     """The uploaded bytes, unchanged."""
     item = service.get_item(session, get_project(session, project_id), item_id)
@@ -122,7 +122,7 @@ def get_image(
     responses={200: {"content": {"image/jpeg": {}}}},
 )
 def get_thumbnail(
-    project_id: int, item_id: int, session: SessionDep, blobs: BlobsDep, request: Request
+    project_id: DbId, item_id: DbId, session: SessionDep, blobs: BlobsDep, request: Request
 ) -> Response:
     """A JPEG whose longer side is at most the configured thumbnail size (256 px by default)."""
     item = service.get_item(session, get_project(session, project_id), item_id)
@@ -130,7 +130,7 @@ def get_thumbnail(
 
 
 @router.delete("/projects/{project_id}/items/{item_id}", status_code=204, summary="Delete an item")
-def delete_item(project_id: int, item_id: int, session: SessionDep, blobs: BlobsDep) -> Response:
+def delete_item(project_id: DbId, item_id: DbId, session: SessionDep, blobs: BlobsDep) -> Response:
     """Delete the item and its annotations; its files go once no other item shares them."""
     item = service.get_item(session, get_project(session, project_id), item_id)
     service.delete_item(session, blobs, item)

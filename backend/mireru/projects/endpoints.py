@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from mireru.deps import BlobsDep, SessionDep
+from mireru.deps import BlobsDep, DbId, SessionDep
 from mireru.projects import service
 from mireru.projects.schemas import ProjectCreate, ProjectList, ProjectRead, ProjectUpdate
 
@@ -29,20 +29,20 @@ def list_projects(
 
 
 @router.get("/projects/{project_id}", response_model=ProjectRead, summary="Get a project")
-def get_project(project_id: int, session: SessionDep) -> ProjectRead:
+def get_project(project_id: DbId, session: SessionDep) -> ProjectRead:
     """One project with its item count."""
     return service.to_read(session, service.get_project(session, project_id))
 
 
 @router.patch("/projects/{project_id}", response_model=ProjectRead, summary="Rename a project")
-def update_project(project_id: int, data: ProjectUpdate, session: SessionDep) -> ProjectRead:
+def update_project(project_id: DbId, data: ProjectUpdate, session: SessionDep) -> ProjectRead:
     """Change the name and/or description."""
     project = service.update_project(session, service.get_project(session, project_id), data)
     return service.to_read(session, project)
 
 
 @router.delete("/projects/{project_id}", status_code=204, summary="Delete a project")
-def delete_project(project_id: int, session: SessionDep, blobs: BlobsDep) -> Response:
+def delete_project(project_id: DbId, session: SessionDep, blobs: BlobsDep) -> Response:
     """Delete the project with all its items, annotations and jobs."""
     service.delete_project(session, blobs, service.get_project(session, project_id))
     return Response(status_code=204)

@@ -1,0 +1,140 @@
+"""Import records into a project: each in its own savepoint, so a bad image or annotation is
+skipped with a reason while the rest of the batch goes in."""
+
+import posixpath
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from mireru.annotations import service as annotations
+from mireru.annotations.schemas import AnnotationsPatch, AnnotationsPut, BoxIn
+from mireru.config import Settings
+from mireru.datasets import repository
+from mireru.datasets.archive import SafeZip
+from mireru.datasets.records import ImportRecord
+from mireru.datasets.schemas import ImportResult, SkippedRecord
+from mireru.errors import InvalidInput, MireruError, NotFound
+from mireru.items import blobs as item_blobs
+from mireru.items import repository as items_repo
+from mireru.items import service as items
+from mireru.models import Item, Project
+from mireru.storage import BlobStore
+
+MAX_LISTED_ERRORS = 100
+
+
+def _validation_message(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()[:3])
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _checked(rec: ImportRecord) -> tuple[AnnotationsPut, AnnotationsPatch]:
+    """The record's annotations as the annotation service takes them: the whole set for a new
+    item, and a patch for one already there (labels and keywords added, identity/split/boxes
+    replaced only when the import has them). Checked before any file is written."""
+    if rec.text is not None and len(rec.text) > items.MAX_TEXT_CHARS:
+        raise InvalidInput(f"text is longer than {items.MAX_TEXT_CHARS} characters")
+    # PostgreSQL refuses NUL in text and jsonb; refuse it here, before any file is stored.
+    if _has_nul([rec.filename, rec.text, rec.identity, rec.labels, rec.keywords, rec.metadata]):
+        raise InvalidInput("a NUL character in the text, metadata or annotations")
+    try:
+        boxes = [BoxIn(label=b.label, x=b.x, y=b.y, w=b.w, h=b.h) for b in rec.boxes]
+        put = AnnotationsPut(
+            labels=rec.labels, keywords=rec.keywords, identity=rec.identity, split=rec.split, boxes=boxes
+        )
+        changes: dict[str, object] = {"add_labels": rec.labels, "add_keywords": rec.keywords}
+        if rec.identity:
+            changes["identity"] = rec.identity
+        if rec.split:
+            changes["split"] = rec.split
+        if rec.boxes:
+            changes["boxes"] = boxes
+        patch = AnnotationsPatch.model_validate(changes)
+    except ValidationError as exc:
+        raise InvalidInput(f"invalid annotations: {_validation_message(exc)}") from exc
+    return put, patch
+
+
+def _merge_into(session: Session, item: Item, rec: ImportRecord, patch: AnnotationsPatch) -> None:
+    annotations.patch_annotations(session, item, patch)
+    if rec.metadata:
+        item.meta = {**item.meta, **rec.metadata}
+    if rec.measurements:
+        item.measurements = {**item.measurements, **rec.measurements}
+    if rec.text is not None:
+        item.text = rec.text
+
+
+def _existing(session: Session, project_id: int, filename: str) -> Item:
+    """The one item a CSV row names: by its file name, or the last part of a path
+    (an ImageFolder export's CSV names `class/image.png`)."""
+    for name in dict.fromkeys((filename, posixpath.basename(filename))):
+        count = repository.count_named(session, project_id, name)
+        if count > 1:
+            raise InvalidInput(f"{count} items are named {name!r}; the CSV cannot tell which to update")
+        if count == 1:
+            return items_repo.find_by_filename(session, project_id, [name])[name]
+    raise NotFound(f"no item named {filename!r} in the project")
+
+
+def _import_one(
+    session: Session, blobs: BlobStore, settings: Settings, project: Project,
+    rec: ImportRecord, archive: SafeZip | None, result: ImportResult, written: set[str],
+) -> None:  # fmt: skip
+    put, patch = _checked(rec)
+    if rec.path is None or archive is None:
+        _merge_into(session, _existing(session, project.id, rec.filename), rec, patch)
+        result.updated += 1
+        return
+    image = items.NewImage(
+        filename=rec.filename, data=archive.read(rec.path, settings.max_upload_bytes),
+        metadata=rec.metadata, measurements=rec.measurements, text=rec.text,
+    )  # fmt: skip
+    [(item, duplicate)] = items.add_images(session, blobs, settings, project, [image])
+    if duplicate:
+        _merge_into(session, item, rec, patch)
+        result.duplicates += 1
+        return
+    written.update((item.sha256, item.thumb_sha256))
+    annotations.put_annotations(session, item, put)
+    result.created += 1
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, MireruError):
+        return exc.message
+    # A value PostgreSQL refuses (e.g. a NUL character) or a row another import just added.
+    first_line = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return f"the database refused the record: {first_line}"
+
+
+def import_batch(
+    session: Session, blobs: BlobStore, settings: Settings, project_id: int,
+    records: list[ImportRecord], archive: SafeZip | None, result: ImportResult,
+) -> None:  # fmt: skip
+    """Import records in one transaction; each in its own savepoint so a bad one is skipped."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"project {project_id} was deleted during the import")
+    for rec in records:
+        written: set[str] = set()
+        try:
+            with session.begin_nested():
+                _import_one(session, blobs, settings, project, rec, archive, result, written)
+        except (MireruError, DataError, IntegrityError) as exc:
+            # The savepoint is gone, so files stored for this record alone are orphans now.
+            item_blobs.delete_unreferenced(session, blobs, written)
+            result.skipped += 1
+            if len(result.errors) < MAX_LISTED_ERRORS:
+                result.errors.append(SkippedRecord(filename=rec.path or rec.filename, error=_reason(exc)))
