@@ -1,11 +1,15 @@
-# Mireru: `make run` starts the platform, `make test` checks it. Everything installs into .venv.
+# Mireru: `make run` starts the platform, `make test` checks it. Everything installs into .venv
+# and frontend/node_modules; Debian's chromium is installed for the browser tests if missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP := $(BIN)/pip --disable-pip-version-check -q
+FRONTEND := frontend
+FE_STAMP := $(FRONTEND)/node_modules/.package-lock.json
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install lint typecheck pytest clean openapi
+.PHONY: run test install frontend-install build client lint typecheck pytest unit e2e chromium clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +21,20 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-run: install
+$(FE_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+
+frontend-install: $(FE_STAMP)
+
+# The web app, built into backend/mireru/static/ where the API serves it at /.
+build: frontend-install
+	cd $(FRONTEND) && npm run build
+
+# Regenerate the typed API client from the backend's OpenAPI spec (commit the result).
+client: install frontend-install
+	cd $(FRONTEND) && npm run client
+
+run: install build
 	$(BIN)/mireru serve
 
 lint: install
@@ -30,10 +47,20 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+unit: install frontend-install
+	cd $(FRONTEND) && npm run client:check
+	cd $(FRONTEND) && npm test
 
-openapi: install
-	$(BIN)/python -c "import json; from mireru.main import create_app; print(json.dumps(create_app().openapi(), indent=1))" > openapi.json
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "Debian's chromium is needed for the browser tests: sudo apt-get install -y chromium"; exit 1; fi; }
+
+e2e: install frontend-install chromium
+	cd $(FRONTEND) && CHROMIUM_PATH=$(CHROMIUM) npm run e2e
+
+test: lint typecheck pytest unit e2e
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(FRONTEND)/node_modules backend/mireru/static

@@ -1,0 +1,4 @@
+import type { RouteObject } from 'react-router';
+import { ItemPage } from './ItemPage';
+
+export const annotationRoutes: RouteObject[] = [{ path: 'items/:itemId', element: <ItemPage /> }];

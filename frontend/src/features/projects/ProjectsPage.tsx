@@ -1,0 +1,16 @@
+import { CreateProjectForm } from './CreateProjectForm';
+import { ProjectList } from './ProjectList';
+import './projects.css';
+
+export function ProjectsPage() {
+  return (
+    <div className="page projects-page">
+      <h1>Projects</h1>
+      <p className="lead">A project holds images with their text, sensor readings and annotations.</p>
+      <div className="projects-layout">
+        <ProjectList />
+        <CreateProjectForm />
+      </div>
+    </div>
+  );
+}

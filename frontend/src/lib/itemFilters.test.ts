@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_FILTERS,
+  activeFilterCount,
+  filtersFromParams,
+  filtersToParams,
+  parseMeasurement,
+  parseMetadata,
+  toItemQuery,
+  type ItemFilters,
+} from './itemFilters';
+
+const full: ItemFilters = {
+  label: 'cat',
+  keyword: 'black and white',
+  identity: 'rex',
+  split: 'val',
+  annotated: false,
+  text: 'river',
+  metadata: [{ key: 'camera', value: 'A:1' }],
+  measurements: [
+    { key: 'temperature_c', min: 10, max: null },
+    { key: 'lux', min: null, max: 500.5 },
+  ],
+};
+
+describe('item filters', () => {
+  it('round-trips through URL parameters named like the API’s', () => {
+    const params = filtersToParams(full);
+    expect(params.getAll('measurement')).toEqual(['temperature_c:10:', 'lux::500.5']);
+    expect(params.get('metadata')).toBe('camera:A:1');
+    expect(params.get('annotated')).toBe('false');
+    expect(filtersFromParams(params)).toEqual(full);
+  });
+
+  it('leaves out conditions that are not set', () => {
+    expect(toItemQuery(EMPTY_FILTERS)).toEqual({});
+    expect(filtersToParams(EMPTY_FILTERS).toString()).toBe('');
+    expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
+    expect(activeFilterCount(full)).toBe(9);
+  });
+
+  it('ignores malformed or unknown values in the URL', () => {
+    const params = new URLSearchParams('split=holdout&annotated=maybe&measurement=lux&measurement=t::&metadata=novalue&label=%20');
+    expect(filtersFromParams(params)).toEqual(EMPTY_FILTERS);
+  });
+
+  it('splits metadata at the first colon and measurements into three parts', () => {
+    expect(parseMetadata('url:http://x')).toEqual({ key: 'url', value: 'http://x' });
+    expect(parseMetadata(':x')).toBeNull();
+    expect(parseMeasurement('t:-1.5:2')).toEqual({ key: 't', min: -1.5, max: 2 });
+    expect(parseMeasurement('t:abc:2')).toEqual({ key: 't', min: null, max: 2 });
+    expect(parseMeasurement('t:1')).toBeNull();
+  });
+});

@@ -1,0 +1,128 @@
+// Item filters as the dataset screen edits them, as the URL keeps them (so a filtered view can be
+// shared and the item screen can step through it), and as the API takes them.
+import type { paths } from '../client/schema';
+import type { Split } from './api';
+
+export interface MetadataCondition {
+  key: string;
+  value: string;
+}
+
+export interface MeasurementRange {
+  key: string;
+  min: number | null;
+  max: number | null;
+}
+
+export interface ItemFilters {
+  label: string | null;
+  keyword: string | null;
+  identity: string | null;
+  split: Split | null;
+  annotated: boolean | null;
+  text: string | null;
+  metadata: MetadataCondition[];
+  measurements: MeasurementRange[];
+}
+
+export type ItemQuery = Omit<
+  NonNullable<paths['/api/v1/projects/{project_id}/items']['get']['parameters']['query']>,
+  'limit' | 'offset'
+>;
+
+export const EMPTY_FILTERS: ItemFilters = {
+  label: null,
+  keyword: null,
+  identity: null,
+  split: null,
+  annotated: null,
+  text: null,
+  metadata: [],
+  measurements: [],
+};
+
+const SPLIT_VALUES: readonly string[] = ['train', 'val', 'test'];
+
+function text(params: URLSearchParams, key: string): string | null {
+  const value = params.get(key)?.trim();
+  return value ? value : null;
+}
+
+function bound(raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : null;
+}
+
+export function parseMetadata(entry: string): MetadataCondition | null {
+  const at = entry.indexOf(':');
+  if (at <= 0) return null;
+  return { key: entry.slice(0, at), value: entry.slice(at + 1) };
+}
+
+export function parseMeasurement(entry: string): MeasurementRange | null {
+  const parts = entry.split(':');
+  if (parts.length !== 3 || !parts[0]) return null;
+  const range = { key: parts[0], min: bound(parts[1]), max: bound(parts[2]) };
+  return range.min === null && range.max === null ? null : range;
+}
+
+export function formatMetadata(condition: MetadataCondition): string {
+  return `${condition.key}:${condition.value}`;
+}
+
+export function formatMeasurement(range: MeasurementRange): string {
+  return `${range.key}:${range.min ?? ''}:${range.max ?? ''}`;
+}
+
+export function filtersFromParams(params: URLSearchParams): ItemFilters {
+  const split = text(params, 'split');
+  const annotated = params.get('annotated');
+  return {
+    label: text(params, 'label'),
+    keyword: text(params, 'keyword'),
+    identity: text(params, 'identity'),
+    split: split && SPLIT_VALUES.includes(split) ? (split as Split) : null,
+    annotated: annotated === 'true' ? true : annotated === 'false' ? false : null,
+    text: text(params, 'text'),
+    metadata: params.getAll('metadata').flatMap((e) => parseMetadata(e) ?? []),
+    measurements: params.getAll('measurement').flatMap((e) => parseMeasurement(e) ?? []),
+  };
+}
+
+/** The filters as URL search parameters (the same names and formats as the API's). */
+export function filtersToParams(filters: ItemFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  const query = toItemQuery(filters);
+  for (const [key, value] of Object.entries(query)) {
+    if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
+    else if (value !== undefined && value !== null) params.set(key, String(value));
+  }
+  return params;
+}
+
+/** Only the conditions that are set, ready for `GET /items` or `GET /export`. */
+export function toItemQuery(filters: ItemFilters): ItemQuery {
+  const query: ItemQuery = {};
+  if (filters.label) query.label = filters.label;
+  if (filters.keyword) query.keyword = filters.keyword;
+  if (filters.identity) query.identity = filters.identity;
+  if (filters.split) query.split = filters.split;
+  if (filters.annotated !== null) query.annotated = filters.annotated;
+  if (filters.text) query.text = filters.text;
+  const metadata = filters.metadata.filter((m) => m.key).map(formatMetadata);
+  if (metadata.length) query.metadata = metadata;
+  const measurement = filters.measurements
+    .filter((m) => m.key && (m.min !== null || m.max !== null))
+    .map(formatMeasurement);
+  if (measurement.length) query.measurement = measurement;
+  return query;
+}
+
+export function activeFilterCount(filters: ItemFilters): number {
+  const query = toItemQuery(filters);
+  return Object.values(query).reduce<number>(
+    (n, value) => n + (Array.isArray(value) ? value.length : 1),
+    0,
+  );
+}

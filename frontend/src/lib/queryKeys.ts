@@ -1,0 +1,18 @@
+// Every server-state cache key in one place, so mutations in one feature can refresh another's.
+import type { ItemQuery } from './itemFilters';
+
+export const queryKeys = {
+  health: ['health'] as const,
+  projects: ['projects'] as const,
+  project: (projectId: number) => ['projects', projectId] as const,
+  /** Prefix of every item query of a project: lists, windows and single items. */
+  items: (projectId: number) => ['items', projectId] as const,
+  itemLists: (projectId: number) => ['items', projectId, 'list'] as const,
+  itemList: (projectId: number, query: ItemQuery, offset: number, limit: number) =>
+    ['items', projectId, 'list', query, offset, limit] as const,
+  item: (projectId: number, itemId: number) => ['items', projectId, 'one', itemId] as const,
+  labels: (projectId: number) => ['labels', projectId] as const,
+  keywords: (projectId: number, prefix: string) => ['keywords', projectId, prefix] as const,
+  identities: (projectId: number) => ['identities', projectId] as const,
+  job: (jobId: string) => ['jobs', jobId] as const,
+};
