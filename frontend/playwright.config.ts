@@ -1,10 +1,17 @@
 import { defineConfig } from '@playwright/test';
 
-// Run through `npm run e2e` (scripts/e2e.mjs), which starts a throwaway `mireru serve`, sets
-// MIRERU_E2E_URL and stops the server afterwards. Chromium is Debian's (apt install chromium):
-// Playwright's own browser download is never used.
-const baseURL = process.env.MIRERU_E2E_URL;
-if (!baseURL) throw new Error('MIRERU_E2E_URL is not set: run the suite with `npm run e2e`');
+// Run through `npm run e2e` (scripts/e2e.mjs), which starts throwaway `mireru serve`s, sets
+// MIRERU_E2E_URL (single-user mode: tests/*.spec.ts) and MIRERU_E2E_AUTH_URL (an administrator
+// exists, everyone signs in: tests/auth/*.spec.ts), and stops them afterwards. Chromium is Debian's
+// (apt install chromium): Playwright's own browser download is never used.
+const openURL = process.env.MIRERU_E2E_URL;
+const authURL = process.env.MIRERU_E2E_AUTH_URL;
+if (!openURL && !authURL) throw new Error('MIRERU_E2E_URL is not set: run the suite with `npm run e2e`');
+
+const projects = [
+  ...(openURL ? [{ name: 'open', testIgnore: 'auth/**', use: { browserName: 'chromium' as const, baseURL: openURL } }] : []),
+  ...(authURL ? [{ name: 'auth', testMatch: 'auth/**/*.spec.ts', use: { browserName: 'chromium' as const, baseURL: authURL } }] : []),
+];
 
 export default defineConfig({
   testDir: 'tests',
@@ -18,7 +25,6 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL,
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
@@ -36,5 +42,5 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects,
 });

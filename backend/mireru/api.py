@@ -2,19 +2,30 @@
 
 from fastapi import APIRouter, Depends
 
+from mireru.access.endpoints import public_router as access_public_router
+from mireru.access.endpoints import router as access_router
 from mireru.annotations.endpoints import router as annotations_router
 from mireru.datasets.endpoints import router as datasets_router
-from mireru.deps import get_principal
+from mireru.deps import authorize
+from mireru.embeddings.endpoints import router as embeddings_router
 from mireru.error_schemas import ERROR_RESPONSES
 from mireru.items.endpoints import router as items_router
 from mireru.jobs.endpoints import router as jobs_router
 from mireru.projects.endpoints import router as projects_router
+from mireru.registry.endpoints import router as registry_router
+from mireru.search.endpoints import router as search_router
 from mireru.system.endpoints import router as system_router
+from mireru.training.endpoints import router as training_router
 
 api_router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 api_router.include_router(system_router)
+api_router.include_router(access_public_router)
 
-protected = APIRouter(dependencies=[Depends(get_principal)])
-for router in (projects_router, items_router, annotations_router, datasets_router, jobs_router):
+# Every other route passes the access policy (mireru.access.policy) before it runs.
+protected = APIRouter(dependencies=[Depends(authorize)])
+for router in (
+    access_router, projects_router, items_router, annotations_router, datasets_router, jobs_router,
+    embeddings_router, search_router, training_router, registry_router,
+):  # fmt: skip
     protected.include_router(router)
 api_router.include_router(protected)

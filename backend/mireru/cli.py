@@ -17,6 +17,10 @@ app = typer.Typer(help="Mireru: annotate, train, search and serve images with te
                   no_args_is_help=True, add_completion=False)  # fmt: skip
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+bench_app = typer.Typer(help="Benchmarks: a table for people, --json for machines.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 log = logging.getLogger("mireru")
 
@@ -24,7 +28,9 @@ DataDir = Annotated[Path | None, typer.Option(help="Mireru data dir (default ./d
 
 
 def _settings(data_dir: Path | None = None, **overrides: object) -> Settings:
-    base = get_settings()
+    # Read the environment afresh: each command is its own process in real use, and tests run
+    # several commands with different environments in one process.
+    base = Settings()
     updates: dict[str, object] = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         updates["data_dir"] = data_dir
@@ -79,7 +85,14 @@ def serve(
         if sample and not marker.exists():
             typer.echo("loading the sample project (first start only)...")
             with unit_of_work(session_factory(engine)) as session:
-                load_sample_project(session, BlobStore(settings.blob_dir), settings)
+                sample_project = load_sample_project(session, BlobStore(settings.blob_dir), settings)
+                if sample_project is not None and settings.sample_space:
+                    # A real pretrained extractor that works offline; the workers embed it.
+                    from mireru.embeddings.service import create_sample_space
+                    from mireru.worker.queues import Dispatcher
+
+                    dispatcher = Dispatcher(stack.redis_url, settings.job_timeout_s)
+                    create_sample_space(session, dispatcher, sample_project)
             marker.touch()
         env = _worker_env(settings, stack.database_url, stack.redis_url)
         for _ in range(workers):
@@ -142,6 +155,81 @@ def db_upgrade(
         stack.stop()
 
 
+@app.command("backup")
+def backup_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Archive to write (a .tar file)")],
+    data_dir: DataDir = None,
+) -> None:
+    """Back up everything: a PostgreSQL dump and the blob store, in one tar file."""
+    from mireru.backup import backup
+    from mireru.services.stack import ServiceStack
+    from mireru.storage import BlobStore
+
+    settings = _settings(data_dir)
+    stack = ServiceStack.start(settings)
+    try:
+        manifest = backup(stack.database_url, BlobStore(settings.blob_dir), out)
+        typer.echo(f"wrote {out}: {manifest['projects']} projects, {manifest['items']} items")
+    finally:
+        stack.stop()
+
+
+@app.command("restore")
+def restore_cmd(
+    archive: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A file from `mireru backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before replacing the database")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Replace the database with a backup's contents and bring back its blobs. Stop the API and
+    workers first."""
+    from mireru.backup import restore
+    from mireru.services.stack import ServiceStack
+    from mireru.storage import BlobStore
+
+    if not yes:
+        typer.confirm("This replaces everything in the database with the backup. Continue?", abort=True)
+    settings = _settings(data_dir)
+    stack = ServiceStack.start(settings)
+    try:
+        manifest = restore(stack.database_url, BlobStore(settings.blob_dir), archive)
+        typer.echo(f"restored {archive} from {manifest['created_at']}: {manifest['projects']} projects")
+    except (ValueError, RuntimeError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        stack.stop()
+
+
+@users_app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 8 characters"),
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Create an administrator. From then on, the API and the web app ask everyone to sign in."""
+    from mireru.access.service import create_user
+    from mireru.db import engine_for, session_factory, unit_of_work
+    from mireru.errors import MireruError
+    from mireru.migrate import upgrade
+    from mireru.services.stack import ServiceStack
+
+    stack = ServiceStack.start(_settings(data_dir))
+    try:
+        engine = engine_for(stack.database_url)
+        upgrade(engine)
+        with unit_of_work(session_factory(engine)) as session:
+            user = create_user(session, username, password, is_admin=True)
+        typer.echo(f"created administrator {user.username!r} (id {user.id})")
+    except MireruError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        stack.stop()
+
+
 @app.command("import")
 def import_(
     project: Annotated[str, typer.Argument(help="Project name or id")],
@@ -171,6 +259,164 @@ def export(
 
     _logging()
     run_cli_export(_settings(data_dir), project, out, format)
+
+
+def _ints(csv: str) -> list[int]:
+    return [int(v) for v in csv.split(",") if v.strip()]
+
+
+@bench_app.command("search")
+def bench_search(
+    n: Annotated[int, typer.Option(help="Vectors to index")] = 100_000,
+    dim: Annotated[int, typer.Option(help="Dimension of the synthetic vectors")] = 512,
+    queries: Annotated[int, typer.Option(help="Queries per measurement")] = 200,
+    k: Annotated[int, typer.Option(help="Neighbours per query")] = 10,
+    clusters: Annotated[int, typer.Option(help="Clusters of the synthetic data")] = 100,
+    project: Annotated[int | None, typer.Option(help="Use real vectors: this project's active space")] = None,
+    space: Annotated[int | None, typer.Option(help="Use real vectors: this space")] = None,
+    ef_search: Annotated[str, typer.Option(help="HNSW ef_search values to sweep")] = "20,40,80,160",
+    probes: Annotated[str, typer.Option(help="IVFFlat probes values to sweep")] = "1,4,10,20",
+    m: Annotated[int, typer.Option(help="HNSW m")] = 16,
+    ef_construction: Annotated[int, typer.Option(help="HNSW ef_construction")] = 128,
+    lists: Annotated[int | None, typer.Option(help="IVFFlat lists (default rows/1000)")] = None,
+    clients: Annotated[str, typer.Option(help="Concurrent clients to measure")] = "1,8",
+    index: Annotated[str, typer.Option(help="Indexes to build: hnsw,ivfflat")] = "hnsw,ivfflat",
+    api: Annotated[
+        bool, typer.Option("--api/--no-api", help="Also time the HTTP route (uvicorn subprocess)")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON on stdout (table on stderr)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """HNSW and IVFFlat in PostgreSQL against exact search and in-memory brute force: build time,
+    recall@k, p50/p99 latency and QPS for 1 and 8 clients, filtered queries (10%, 1%) included."""
+    from sqlalchemy import select
+
+    from mireru.bench.search import SearchBench, run
+    from mireru.bench.seed import bench_database, read_vectors
+    from mireru.db import engine_for
+    from mireru.migrate import upgrade
+    from mireru.models import EmbeddingSpace
+    from mireru.services.stack import ServiceStack
+
+    _logging()
+    settings = _settings(data_dir)
+    stack = ServiceStack.start(settings)
+    try:
+        real = None
+        if project is not None or space is not None:
+            engine = engine_for(stack.database_url)
+            upgrade(engine)
+            if space is None:
+                with engine.connect() as conn:
+                    space = conn.scalar(
+                        select(EmbeddingSpace.id).where(
+                            EmbeddingSpace.project_id == project, EmbeddingSpace.is_active
+                        )
+                    )
+                if space is None:
+                    raise typer.BadParameter(f"project {project} has no active embedding space")
+            real = read_vectors(engine, space, n + queries)
+        cfg = SearchBench(
+            n=n, dim=dim, queries=queries, k=k, clusters=clusters, source_space=space, vectors=real, m=m,
+            ef_construction=ef_construction, lists=lists, api=api,
+            ef_search=_ints(ef_search), probes=_ints(probes), clients=_ints(clients),
+            kinds=[v.strip() for v in index.split(",") if v.strip()],
+        )  # fmt: skip
+        with bench_database(stack.database_url) as engine:
+            run(settings, engine, cfg).emit(as_json)
+    finally:
+        stack.stop()
+
+
+@bench_app.command("load")
+def bench_load(
+    items: Annotated[int, typer.Option(help="Items (with vectors) in the project under load")] = 100_000,
+    dim: Annotated[int, typer.Option(help="Vector dimension")] = 512,
+    clients: Annotated[int, typer.Option(help="Concurrent clients")] = 16,
+    seconds: Annotated[float, typer.Option(help="How long the load runs")] = 30.0,
+    training: Annotated[
+        bool, typer.Option("--training/--no-training", help="Keep a training run active")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON on stdout (table on stderr)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Concurrent searches, uploads, annotation writes and listings against `mireru serve` on a
+    large synthetic project while a training run is active: per-route throughput, p50/p99 and
+    errors. Runs in a scratch database that is dropped afterwards."""
+    import tempfile
+
+    from mireru.bench.load import LoadBench, run
+    from mireru.bench.seed import bench_database
+    from mireru.services.stack import ServiceStack
+
+    _logging()
+    settings = _settings(data_dir)
+    stack = ServiceStack.start(settings)
+    cfg = LoadBench(items=items, dim=dim, clients=clients, seconds=seconds, training=training)
+    try:
+        with bench_database(stack.database_url) as engine, tempfile.TemporaryDirectory() as scratch:
+            scratch_settings = settings.model_copy(update={"data_dir": Path(scratch), "admin_token": None})
+            report = run(scratch_settings, engine, stack.redis_url, cfg, lambda m: typer.echo(m, err=True))
+            report.emit(as_json)
+    finally:
+        stack.stop()
+
+
+@bench_app.command("embed")
+def bench_embed(
+    model: Annotated[
+        str, typer.Option(help="open_clip name or torchvision:<name>")
+    ] = "torchvision:mobilenet_v2",
+    pretrained: Annotated[
+        str | None, typer.Option(help="Weights tag or file ('none': random init)")
+    ] = "IMAGENET1K_V1",
+    images: Annotated[int, typer.Option(help="Images to embed end to end")] = 256,
+    unique_images: Annotated[int, typer.Option(help="Distinct JPEGs to generate (cycled)")] = 2048,
+    width: Annotated[int, typer.Option(help="Width of the generated JPEGs")] = 640,
+    height: Annotated[int, typer.Option(help="Height of the generated JPEGs")] = 480,
+    image_dir: Annotated[Path | None, typer.Option(help="Use these JPEGs instead of generated ones")] = None,
+    image_size: Annotated[int | None, typer.Option(help="Model input size (default: the model's)")] = None,
+    batch_size: Annotated[int, typer.Option(help="Images per forward")] = 32,
+    workers: Annotated[
+        int | None, typer.Option(help="Decode workers (default: 1 on CPU, CPUs-2 on CUDA)")
+    ] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N")] = "auto",
+    precision: Annotated[str, typer.Option(help="auto, fp32, bf16, fp16, amp (autocast)")] = "auto",
+    gpu_decode: Annotated[bool, typer.Option(help="Decode JPEGs on the GPU (nvjpeg)")] = False,
+    draft: Annotated[bool, typer.Option("--draft/--no-draft", help="Reduced-size JPEG decoding")] = True,
+    db: Annotated[
+        bool, typer.Option("--db/--no-db", help="Store rows in PostgreSQL (the job's sink)")
+    ] = True,
+    bare_seconds: Annotated[float, typer.Option(help="How long to time the bare forward")] = 5.0,
+    rounds: Annotated[int, typer.Option(help="Rounds of (bare, end to end); the best of each counts")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON on stdout (table on stderr)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """End-to-end embedding throughput (JPEG files -> decode -> model -> stored rows) as a ratio of
+    the bare model forward on the same images, in one run. --no-db needs no PostgreSQL."""
+    from mireru.bench.embed import EmbedBench, run
+
+    _logging()
+    cfg = EmbedBench(
+        model=model, pretrained=None if pretrained in (None, "none", "") else pretrained,
+        image_size=image_size,
+        images=images, unique_images=unique_images, width=width, height=height, batch_size=batch_size,
+        workers=workers, device=device, precision=precision, gpu_decode=gpu_decode, draft=draft, db=db,
+        image_dir=image_dir, bare_seconds=bare_seconds, rounds=rounds,
+    )  # fmt: skip
+    if not db:
+        run(cfg).emit(as_json)
+        return
+    from mireru.bench.seed import bench_database
+    from mireru.services.stack import ServiceStack
+
+    settings = _settings(data_dir)
+    stack = ServiceStack.start(settings)
+    try:
+        with bench_database(stack.database_url) as engine:
+            run(cfg, settings, engine).emit(as_json)
+    finally:
+        stack.stop()
 
 
 if __name__ == "__main__":

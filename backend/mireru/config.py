@@ -31,6 +31,54 @@ class Settings(BaseSettings):
     thumbnail_size: int = 256
 
     job_timeout_s: int = 24 * 3600
+    job_heartbeat_s: float = Field(
+        default=5.0, description="How often a running job refreshes its heartbeat."
+    )
+    job_stale_after_s: float = Field(
+        default=60.0,
+        description="A running job whose heartbeat is older is marked failed by a worker's reaper.",
+    )
+
+    # Embedding and similarity search.
+    embed_batch_size: int = Field(default=32, description="Images per model forward in embedding jobs.")
+    embed_loader_workers: int = Field(
+        default=2, description="DataLoader processes decoding images in embedding jobs (0: in-process)."
+    )
+    embed_device: str = Field(default="auto", description="auto (CUDA when present), cpu, cuda or cuda:N.")
+    embed_precision: str = Field(default="auto", description="auto (bf16 on CUDA, fp32 on CPU), fp32, bf16.")
+    query_device: str = Field(default="cpu", description="Device that embeds query images/text in the API.")
+    model_cache_size: int = Field(default=2, description="Feature extractors kept loaded per process.")
+    index_build_memory: str = Field(
+        default="1GB", description="maintenance_work_mem for vector index builds (HNSW builds in memory)."
+    )
+    index_build_workers: int = Field(default=1, description="max_parallel_maintenance_workers for builds.")
+    search_max_scan_tuples: int = Field(
+        default=20_000, description="hnsw.max_scan_tuples: how far a filtered HNSW scan may go on."
+    )
+    sample_space: bool = Field(
+        default=True, description="Give the sample project a MobileNetV2 embedding space on first start."
+    )
+
+    # Training runs.
+    training_heartbeat_s: float = Field(
+        default=5.0, description="How often a training job refreshes its run's heartbeat."
+    )
+    training_stale_after_s: float = Field(
+        default=60.0, description="A running run whose heartbeat is older is taken for dead and retried."
+    )
+    training_reap_every_s: float = Field(
+        default=15.0, description="How often each worker looks for runs whose worker died."
+    )
+    training_max_attempts: int = Field(
+        default=3, ge=1, description="Tries per run when workers die (a run that raises is not retried)."
+    )
+    training_progress_every_s: float = Field(
+        default=0.5, description="Least time between progress/metric writes of a running job."
+    )
+    training_events_poll_s: float = Field(default=0.5, description="How often an SSE stream polls.")
+    training_step_delay_s: float = Field(
+        default=0.0, description="Sleep after each training step (demos and failure tests only)."
+    )
 
     @property
     def blob_dir(self) -> Path:

@@ -1,16 +1,19 @@
 """Annotated dependencies that keep route signatures short."""
 
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
+from mireru.access import repository as access_repo
+from mireru.access import service as access
+from mireru.access.policy import rule_for
+from mireru.access.principal import Principal
+from mireru.access.routes import api_routes
 from mireru.config import Settings
 from mireru.db import finish
-from mireru.errors import Unauthorized
+from mireru.errors import Forbidden, NotFound, Unauthorized
 from mireru.state import AppState
 from mireru.storage import BlobStore
 from mireru.worker.queues import Dispatcher
@@ -64,25 +67,78 @@ BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
 DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling. Until per-project roles land, every principal is an admin."""
-
-    name: str
-    is_admin: bool = True
+SESSION_COOKIE = "mireru_session"
 
 
-def get_principal(request: Request, settings: SettingsDep) -> Principal:
-    token = settings.admin_token
+def _credential(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            raise Unauthorized("malformed Authorization header: send 'Authorization: Bearer <token>'")
+        return given.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+    """The caller, from a bearer token (admin token, API key, session token) or the session cookie."""
+    token = _credential(request)
     if token is None:
-        return Principal(name="anonymous")
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given:
-        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
-    if not secrets.compare_digest(given.strip().encode(), token.encode()):
-        raise Unauthorized("invalid bearer token")
-    return Principal(name="admin")
+        return access.anonymous(session, settings.admin_token)
+    return access.principal_for_token(session, token, settings.admin_token)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def _path_int(request: Request, name: str) -> int | None:
+    raw = request.path_params.get(name)
+    try:
+        return None if raw is None else int(raw)
+    except ValueError:
+        return None  # the route's own validation answers 422
+
+
+def _route_template(request: Request) -> str:
+    """The matched route's full path template, e.g. /api/v1/projects/{project_id}/items.
+    scope["route"] is the route as its own router declared it (without prefixes), so the endpoint
+    is looked up among the app's mounted routes instead (built once per app)."""
+    endpoint = request.scope.get("endpoint")
+    templates: dict[tuple[int, str], str] | None = getattr(request.app.state, "route_templates", None)
+    if templates is None:
+        templates = {(id(endpoint), m): path for m, path, endpoint in api_routes(request.app)}
+        request.app.state.route_templates = templates
+    method = "GET" if request.method == "HEAD" else request.method
+    return templates.get((id(endpoint), method), request.url.path)
+
+
+def authorize(request: Request, session: SessionDep, principal: CurrentPrincipal) -> None:
+    """Apply the access policy (mireru.access.policy) to the matched route."""
+    rule, _ = rule_for(request.method, _route_template(request))
+    if rule.scope in ("public", "signed_in"):
+        return
+    if rule.scope == "creator":
+        if principal.kind == "api_key":
+            raise Forbidden("API keys are scoped to one project and cannot create projects")
+        return
+    if rule.scope == "superuser":
+        if not principal.superuser:
+            raise Forbidden("only administrators may do this")
+        return
+    if rule.scope == "job":
+        job_id = str(request.path_params.get("job_id", ""))
+        exists, project_id = access_repo.job_project(session, job_id)
+        if exists and (project_id is None and principal.superuser):
+            return
+        if not exists or project_id is None or access.role_in(session, principal, project_id) is None:
+            raise NotFound(f"job {job_id!r} does not exist")
+        return
+    project_id = _path_int(request, "project_id")
+    if project_id is None:
+        return
+    role = access.role_in(session, principal, project_id)
+    if role is None:
+        raise NotFound(f"project {project_id} does not exist")
+    assert rule.role is not None
+    if role < rule.role:
+        raise Forbidden(f"this needs the {rule.role.name} role on project {project_id}; you are {role.name}")

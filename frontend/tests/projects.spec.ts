@@ -1,4 +1,4 @@
-// The projects screen, errors in words, and the API token setting.
+// The projects screen, errors in words, the API token setting and the single-user mode.
 import { expect, test, TOKEN } from './support/fixtures';
 
 test('list, create and delete projects', async ({ page, api }) => {
@@ -39,16 +39,25 @@ test('API errors are shown in words', async ({ page, project }) => {
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
 
-test('the API token is entered in Settings and sent', async ({ page }) => {
+test('an API token is entered instead of signing in, and sent', async ({ page }) => {
   test.skip(!TOKEN, 'the server runs without MIRERU_ADMIN_TOKEN (set MIRERU_E2E_TOKEN to test this)');
   await page.addInitScript(() => localStorage.removeItem('mireru.apiToken'));
   await page.goto('/');
-  // The server's own reason, and where to fix it.
-  await expect(page.getByRole('alert')).toContainText('Could not load the projects');
-  await expect(page.getByRole('alert')).toContainText('(set the API token in Settings)');
-  await page.getByRole('button', { name: 'Settings' }).click();
+  // Without a credential the app asks for one.
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.getByText('Use an API token or key instead').click();
   await page.getByLabel('API token').fill(TOKEN);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { name: 'New project' })).toBeVisible();
-  await expect(page.getByRole('alert')).toBeHidden();
+  await expect(page.locator('.user-name')).toHaveText('Signed in as Admin token');
+});
+
+test('the single-user mode needs no sign-in', async ({ page }) => {
+  test.skip(!!TOKEN, 'the server runs with MIRERU_ADMIN_TOKEN');
+  await page.goto('/sign-in');
+  await expect(page.getByText('This server runs in single-user mode')).toBeVisible();
+  await page.getByRole('link', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Projects', exact: true })).toBeVisible();
+  await expect(page.locator('.user-name')).toHaveText('Access: Single-user mode');
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
 });

@@ -34,3 +34,13 @@ def test_sample_project_loads_once(db: Session, client: TestClient, settings: Se
     assert splits["train"] > splits["val"] > 0
     assert splits["test"] > 0
     assert client.get("/api/v1/projects").json()["projects"][0]["name"] == SAMPLE_NAME
+
+
+def test_sample_route_is_idempotent(client: TestClient) -> None:
+    first = client.post("/api/v1/projects/sample")
+    assert first.status_code == 201, first.text
+    assert first.json()["name"] == SAMPLE_NAME
+    assert first.json()["item_count"] == len(PHOTOS) + 2 + 10 * DIGITS_PER_CLASS
+    again = client.post("/api/v1/projects/sample")
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]

@@ -8,9 +8,21 @@ from starlette.concurrency import run_in_threadpool
 
 from mireru.deps import BlobsDep, DbId, SessionDep, SettingsDep
 from mireru.errors import InvalidInput, PayloadTooLarge
-from mireru.items import service
+from mireru.items import repository, service
 from mireru.items.query_params import item_filter
-from mireru.items.schemas import ItemFilter, ItemList, ItemRead, ItemUpdate, UploadResult
+from mireru.items.schemas import (
+    BulkDelete,
+    BulkDeleted,
+    Fields,
+    ItemFilter,
+    ItemList,
+    ItemRead,
+    ItemUpdate,
+    KeyCount,
+    Neighbours,
+    ReadingRange,
+    UploadResult,
+)
 from mireru.projects.service import get_project
 from mireru.storage import BlobStore
 
@@ -135,3 +147,40 @@ def delete_item(project_id: DbId, item_id: DbId, session: SessionDep, blobs: Blo
     item = service.get_item(session, get_project(session, project_id), item_id)
     service.delete_item(session, blobs, item)
     return Response(status_code=204)
+
+
+@router.post("/projects/{project_id}/items/delete", response_model=BulkDeleted, summary="Delete many items")
+def delete_items(project_id: DbId, data: BulkDelete, session: SessionDep, blobs: BlobsDep) -> BulkDeleted:
+    """Delete the listed items and their annotations, all or nothing."""
+    project = get_project(session, project_id)
+    return BulkDeleted(deleted=service.delete_items(session, blobs, project, data.item_ids))
+
+
+@router.get(
+    "/projects/{project_id}/items/{item_id}/neighbours",
+    response_model=Neighbours,
+    summary="Previous and next item in a filtered listing",
+)
+def neighbours(
+    project_id: DbId, item_id: DbId, session: SessionDep, filters: Annotated[ItemFilter, Depends(item_filter)]
+) -> Neighbours:
+    """The ids before and after this item among those matching the filters, and its position."""
+    project = get_project(session, project_id)
+    item = service.get_item(session, project, item_id)
+    previous, following, index, total = repository.neighbours(session, project.id, filters, item.id)
+    return Neighbours(previous=previous, next=following, index=index, total=total)
+
+
+@router.get(
+    "/projects/{project_id}/fields", response_model=Fields, summary="Metadata keys and reading ranges"
+)
+def fields(project_id: DbId, session: SessionDep) -> Fields:
+    """Metadata keys with how many items carry each, and every measurement's count, min and max."""
+    project = get_project(session, project_id)
+    return Fields(
+        metadata=[KeyCount(name=k, count=n) for k, n in repository.metadata_keys(session, project.id, 500)],
+        measurements=[
+            ReadingRange(name=k, count=n, min=lo, max=hi)
+            for k, n, lo, hi in repository.reading_ranges(session, project.id, 500)
+        ],
+    )

@@ -1,6 +1,6 @@
 """Turn item-listing query parameters into an ItemFilter, with errors that say what is wrong."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Query
 from pydantic import ValidationError
@@ -47,7 +47,7 @@ def item_filter(
     label: Annotated[str | None, Query(max_length=200, description="has this class label")] = None,
     keyword: Annotated[str | None, Query(max_length=200, description="has this keyword")] = None,
     identity: Annotated[str | None, Query(max_length=200)] = None,
-    split: Annotated[Split | None, Query()] = None,
+    split: Annotated[Split | Literal["none"] | None, Query(description='"none": items with no split')] = None,
     annotated: Annotated[bool | None, Query(description="has any annotation (true) or none")] = None,
     text: Annotated[str | None, Query(max_length=500, description="text contains")] = None,
     metadata: Annotated[list[str], Query(description="repeatable key:value, e.g. metadata=camera:A")] = [],  # noqa: B006  # FastAPI copies defaults per request

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Float, Select, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Float, Select, and_, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from mireru.items.schemas import ItemFilter
@@ -30,7 +30,9 @@ def filter_conditions(project_id: int, f: ItemFilter) -> list[ColumnElement[bool
         conds.append(exists().where(ItemKeyword.item_id == Item.id, ItemKeyword.keyword == f.keyword))
     if f.identity is not None:
         conds.append(Item.identity == f.identity)
-    if f.split is not None:
+    if f.split == "none":
+        conds.append(Item.split.is_(None))
+    elif f.split is not None:
         conds.append(Item.split == f.split)
     if f.text is not None:
         conds.append(Item.text.ilike(f"%{_escape_like(f.text)}%", escape="\\"))
@@ -123,3 +125,43 @@ def add(session: Session, item: Item) -> Item:
 def delete(session: Session, item: Item) -> None:
     session.delete(item)
     session.flush()
+
+
+def neighbours(
+    session: Session, project_id: int, f: ItemFilter, item_id: int
+) -> tuple[int | None, int | None, int, int]:
+    conds = filter_conditions(project_id, f)
+    previous = session.scalar(select(func.max(Item.id)).where(*conds, Item.id < item_id))
+    following = session.scalar(select(func.min(Item.id)).where(*conds, Item.id > item_id))
+    index = session.scalar(select(func.count()).select_from(Item).where(*conds, Item.id < item_id)) or 0
+    total = session.scalar(select(func.count()).select_from(Item).where(*conds)) or 0
+    return previous, following, int(index), int(total)
+
+
+def metadata_keys(session: Session, project_id: int, limit: int) -> list[tuple[str, int]]:
+    key = func.jsonb_object_keys(Item.meta).table_valued("value").render_derived(name="key")
+    stmt = (
+        select(key.c.value, func.count())
+        .select_from(Item)
+        .join(key, literal(True))
+        .where(Item.project_id == project_id)
+        .group_by(key.c.value)
+        .order_by(func.count().desc(), key.c.value)
+        .limit(limit)
+    )
+    return [(str(k), int(n)) for k, n in session.execute(stmt).all()]
+
+
+def reading_ranges(session: Session, project_id: int, limit: int) -> list[tuple[str, int, float, float]]:
+    pair = func.jsonb_each(Item.measurements).table_valued("key", "value").alias("reading")
+    number = pair.c.value.cast(Float)
+    stmt = (
+        select(pair.c.key, func.count(), func.min(number), func.max(number))
+        .select_from(Item)
+        .join(pair, literal(True))
+        .where(Item.project_id == project_id)
+        .group_by(pair.c.key)
+        .order_by(pair.c.key)
+        .limit(limit)
+    )
+    return [(str(k), int(n), float(lo), float(hi)) for k, n, lo, hi in session.execute(stmt).all()]

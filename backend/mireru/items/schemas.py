@@ -32,7 +32,7 @@ class ItemFilter(BaseModel):
     label: str | None = Field(default=None, max_length=200, description="has this class label")
     keyword: str | None = Field(default=None, max_length=200, description="has this keyword")
     identity: str | None = Field(default=None, max_length=200)
-    split: Split | None = None
+    split: Split | Literal["none"] | None = Field(default=None, description='"none": items with no split')
     annotated: bool | None = Field(
         default=None, description="true: has any label, keyword, box or identity; false: none"
     )
@@ -99,3 +99,39 @@ class ItemUpdate(BaseModel):
     metadata: dict[str, Any] | None = None
     measurements: dict[str, float] | None = None
     text: str | None = Field(default=None, max_length=100_000)
+
+
+class BulkDelete(BaseModel):
+    item_ids: list[int] = Field(min_length=1, max_length=10_000)
+
+
+class BulkDeleted(BaseModel):
+    deleted: int
+
+
+class ReadingRange(BaseModel):
+    name: str
+    count: int
+    min: float
+    max: float
+
+
+class KeyCount(BaseModel):
+    name: str
+    count: int
+
+
+class Fields(BaseModel):
+    """What the project's items carry, so filter forms can offer real keys and ranges."""
+
+    metadata: list[KeyCount]
+    measurements: list[ReadingRange]
+
+
+class Neighbours(BaseModel):
+    """An item's place in a filtered listing (upload order), for next/previous navigation."""
+
+    previous: int | None
+    next: int | None
+    index: int = Field(description="0-based position among the matching items")
+    total: int

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from mireru.config import Settings
 from mireru.db import after_commit, after_rollback
+from mireru.embeddings import service as embeddings
 from mireru.errors import InvalidInput, NotFound
 from mireru.items import blobs as item_blobs
 from mireru.items import repository
@@ -191,6 +192,8 @@ def add_images(
         seen[digest] = item
         results.append((item, False))
     ids = [item.id for item, _ in results]
+    # After commit, new items are embedded into the project's active embedding space.
+    embeddings.follow_upload(session, settings, project.id, [item.id for item, dup in results if not dup])
     loaded = {i.id: i for i in repository.get_many(session, project.id, ids)}
     return [(loaded[item.id], dup) for item, dup in results]
 
@@ -217,3 +220,17 @@ def update_item(session: Session, item: Item, data: ItemUpdate) -> Item:
     session.flush()
     session.refresh(item, attribute_names=["updated_at"])
     return item
+
+
+def delete_items(session: Session, blobs: BlobStore, project: Project, item_ids: list[int]) -> int:
+    """Delete many items at once, all or nothing; unknown ids are a 404 naming them."""
+    items = repository.get_many(session, project.id, item_ids)
+    missing = sorted(set(item_ids) - {i.id for i in items})
+    if missing:
+        raise NotFound(f"items {missing[:10]} do not exist in project {project.id}")
+    digests = {d for item in items for d in (item.sha256, item.thumb_sha256)}
+    for item in items:
+        session.delete(item)
+    session.flush()
+    after_commit(session, lambda: item_blobs.delete_unreferenced(session, blobs, digests))
+    return len(items)

@@ -36,7 +36,30 @@ def list_for_project(session: Session, project_id: int, limit: int, offset: int)
 
 
 def mark_running(session: Session, job_id: str, when: datetime) -> None:
-    session.execute(update(Job).where(Job.id == job_id).values(status="running", started_at=when))
+    session.execute(
+        update(Job).where(Job.id == job_id).values(status="running", started_at=when, heartbeat_at=when)
+    )
+
+
+def beat(session: Session, job_id: str, when: datetime) -> None:
+    session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(heartbeat_at=when))
+
+
+def fail_silent_jobs(
+    session: Session, cutoff: datetime, when: datetime, exclude_kinds: tuple[str, ...]
+) -> list[str]:
+    """Mark failed every running job whose heartbeat stopped before `cutoff`; returns their ids."""
+    stmt = (
+        update(Job)
+        .where(Job.status == "running", Job.heartbeat_at < cutoff, Job.kind.not_in(exclude_kinds))
+        .values(
+            status="failed",
+            finished_at=when,
+            error="the worker running this job stopped (killed or disconnected); start it again",
+        )
+        .returning(Job.id)
+    )
+    return list(session.scalars(stmt))
 
 
 def update_progress(session: Session, job_id: str, progress: dict[str, Any]) -> None:

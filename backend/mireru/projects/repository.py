@@ -14,9 +14,10 @@ def get_by_name(session: Session, name: str) -> Project | None:
     return session.scalars(select(Project).where(Project.name == name)).first()
 
 
-def list_all(session: Session, limit: int, offset: int) -> tuple[list[Project], int]:
-    total = session.scalar(select(func.count()).select_from(Project)) or 0
-    rows = session.scalars(select(Project).order_by(Project.id).limit(limit).offset(offset))
+def list_all(session: Session, limit: int, offset: int, only: list[int] | None) -> tuple[list[Project], int]:
+    where = [] if only is None else [Project.id.in_(only)]
+    total = session.scalar(select(func.count()).select_from(Project).where(*where)) or 0
+    rows = session.scalars(select(Project).where(*where).order_by(Project.id).limit(limit).offset(offset))
     return list(rows), total
 
 

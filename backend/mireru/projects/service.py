@@ -23,8 +23,11 @@ def to_read(session: Session, project: Project) -> ProjectRead:
     return ProjectRead.model_validate(project).model_copy(update={"item_count": counts.get(project.id, 0)})
 
 
-def list_projects(session: Session, limit: int, offset: int) -> tuple[list[ProjectRead], int]:
-    projects, total = repository.list_all(session, limit, offset)
+def list_projects(
+    session: Session, limit: int, offset: int, only: list[int] | None = None
+) -> tuple[list[ProjectRead], int]:
+    """Projects in id order; `only` restricts to those ids (None: all)."""
+    projects, total = repository.list_all(session, limit, offset, only)
     counts = repository.item_counts(session, [p.id for p in projects])
     reads = [
         ProjectRead.model_validate(p).model_copy(update={"item_count": counts.get(p.id, 0)}) for p in projects

@@ -4,6 +4,7 @@ It listens only on a Unix socket inside the data dir (no TCP at all), so it is p
 machine. A second process asking for the same data dir attaches to the running server.
 """
 
+import atexit
 import logging
 import os
 import warnings
@@ -50,4 +51,8 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         if self._server is not None and self.owned:
             self._server.stop()
+            # The library caches one handle per data dir; forget it so a later start() really
+            # starts the server again instead of returning the stopped handle.
+            type(self._server)._instances.pop(self.data_dir, None)
+            atexit.unregister(self._server._cleanup)
         self._server = None

@@ -25,3 +25,13 @@ class Health(BaseModel):
     database: DatabaseHealth
     redis: ComponentHealth
     workers: list[WorkerInfo]
+
+
+class Limits(BaseModel):
+    """What one request may carry, so clients can check before sending."""
+
+    max_upload_bytes: int
+    max_files_per_request: int
+    max_image_pixels: int
+    max_import_bytes: int
+    max_page_size: int

@@ -1,5 +1,6 @@
 """Queue names and the Redis connection; jobs are enqueued only once their request commits."""
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -8,6 +9,8 @@ from rq import Queue
 from sqlalchemy.orm import Session
 
 from mireru.db import after_commit
+from mireru.errors import ServiceUnavailable
+from mireru.jobs import repository as jobs_repo
 
 DEFAULT_QUEUE = "default"
 TRAINING_QUEUE = "training"
@@ -38,5 +41,25 @@ class Dispatcher:
     def enqueue_after_commit(
         self, session: Session, queue: str, func: str, job_id: str, kwargs: dict[str, Any]
     ) -> None:
-        """Enqueue once the session commits, so the worker always finds the rows it needs."""
-        after_commit(session, lambda: self.enqueue_now(queue, func, job_id, kwargs))
+        """Enqueue once the session commits, so the worker always finds the rows it needs.
+
+        Redis is checked first: when it is down the request fails with 503 and nothing is saved.
+        If it goes down between that check and the commit, the job is marked failed rather than
+        left queued forever."""
+        try:
+            self.connection.ping()
+        except redis.RedisError as exc:
+            raise ServiceUnavailable(
+                "the job queue (Redis) is unavailable; nothing was saved, retry"
+            ) from exc
+
+        def enqueue() -> None:
+            try:
+                self.enqueue_now(queue, func, job_id, kwargs)
+            except redis.RedisError as exc:
+                jobs_repo.mark_finished(
+                    session, job_id, "failed", datetime.now(UTC), error=f"could not be queued: {exc}"
+                )
+                session.commit()
+
+        after_commit(session, enqueue)

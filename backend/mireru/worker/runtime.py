@@ -2,6 +2,7 @@
 `JobContext` that records progress and outcome on the job's row."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,15 +66,43 @@ class JobContext:
             jobs_repo.update_progress(session, self.job_id, payload)
 
 
+class Heartbeat:
+    """Refreshes the job's heartbeat from a thread while the body runs, so a reaper in another
+    worker can tell a job whose process died from one that is just slow."""
+
+    def __init__(self, job_id: str, rt: Runtime) -> None:
+        self.job_id = job_id
+        self.rt = rt
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.rt.settings.job_heartbeat_s):
+            try:
+                with unit_of_work(self.rt.sessions) as session:
+                    jobs_repo.beat(session, self.job_id, datetime.now(UTC))
+            except Exception:  # a missed beat is retried on the next tick
+                log.warning("job %s: heartbeat failed", self.job_id, exc_info=True)
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
 def run_tracked(job_id: str, body: Callable[[JobContext], dict[str, Any]]) -> dict[str, Any]:
-    """Run a job body, recording running → succeeded/failed on its row. Errors are re-raised so
-    RQ records them too."""
+    """Run a job body, recording running → succeeded/failed on its row, with a heartbeat while it
+    runs. Errors are re-raised so RQ records them too."""
     rt = runtime()
     with unit_of_work(rt.sessions) as session:
         jobs_repo.mark_running(session, job_id, datetime.now(UTC))
     ctx = JobContext(job_id, rt)
     try:
-        result = body(ctx)
+        with Heartbeat(job_id, rt):
+            result = body(ctx)
     except Exception as exc:
         log.exception("job %s failed", job_id)
         message = f"{type(exc).__name__}: {exc}"

@@ -1,5 +1,7 @@
 import { Link, Outlet } from 'react-router';
 import { Notices } from '../components/Notices';
+import { AuthGate } from '../features/auth/AuthGate';
+import { UserMenu } from '../features/auth/UserMenu';
 import { SettingsButton } from '../features/settings/SettingsButton';
 import { HealthIndicator } from '../features/system/HealthIndicator';
 
@@ -12,18 +14,21 @@ export function Layout() {
       <header className="app-header">
         <Link to="/" className="brand">
           <img src="/favicon.svg" alt="" width={22} height={22} />
-          Mireru
+          <span className="brand-name">Mireru</span>
         </Link>
         <nav aria-label="Main" className="app-nav">
           <Link to="/">Projects</Link>
         </nav>
         <div className="app-header-end">
           <HealthIndicator />
+          <UserMenu />
           <SettingsButton />
         </div>
       </header>
       <main id="main" className="app-main">
-        <Outlet />
+        <AuthGate>
+          <Outlet />
+        </AuthGate>
       </main>
       <Notices />
     </div>

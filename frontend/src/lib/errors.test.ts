@@ -22,9 +22,15 @@ describe('apiErrorFrom', () => {
     expect(apiErrorFrom(500, { detail: 'boom' }).message).toBe('boom');
   });
 
-  it('points at Settings when the token is missing', () => {
+  it('points at signing in when the credential is missing', () => {
     const error = apiErrorFrom(401, { error: { code: 'unauthorized', message: 'missing bearer token' } });
-    expect(describeError(error)).toBe('missing bearer token (set the API token in Settings)');
+    expect(describeError(error)).toBe('missing bearer token (sign in, or set an API token in Settings)');
+  });
+
+  it('keeps the server’s words for a 403, and has its own without them', () => {
+    const error = apiErrorFrom(403, { error: { code: 'forbidden', message: 'this needs the trainer role on project 3; you are viewer' } });
+    expect(describeError(error)).toBe('this needs the trainer role on project 3; you are viewer');
+    expect(apiErrorFrom(403, null).message).toBe('Your role on this project does not allow that.');
   });
 
   it('explains an unreachable server', () => {

@@ -35,8 +35,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const STATUS_WORDS: Record<number, string> = {
-  401: 'The server needs an API token: set it in Settings.',
-  403: 'This API token may not do that.',
+  401: 'The server asks you to sign in (or to set an API token in Settings).',
+  403: 'Your role on this project does not allow that.',
   404: 'Not found.',
   413: 'The upload is too large.',
   502: 'The Mireru server is not answering (bad gateway).',
@@ -66,7 +66,7 @@ export function networkError(cause: unknown): ApiError {
 /** A sentence for any thrown value. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    return error.status === 401 ? `${error.message} (set the API token in Settings)` : error.message;
+    return error.status === 401 ? `${error.message} (sign in, or set an API token in Settings)` : error.message;
   }
   if (error instanceof Error) return error.message;
   return String(error);

@@ -6,6 +6,7 @@ import {
   filtersToParams,
   parseMeasurement,
   parseMetadata,
+  toItemFilter,
   toItemQuery,
   type ItemFilters,
 } from './itemFilters';
@@ -51,5 +52,29 @@ describe('item filters', () => {
     expect(parseMeasurement('t:-1.5:2')).toEqual({ key: 't', min: -1.5, max: 2 });
     expect(parseMeasurement('t:abc:2')).toEqual({ key: 't', min: null, max: 2 });
     expect(parseMeasurement('t:1')).toBeNull();
+  });
+});
+
+describe('toItemFilter', () => {
+  it('gives the JSON body form of the filters, only what is set', () => {
+    expect(toItemFilter(EMPTY_FILTERS)).toEqual({});
+    expect(
+      toItemFilter({
+        ...EMPTY_FILTERS,
+        label: 'cat',
+        annotated: false,
+        metadata: [{ key: 'camera', value: 'A:1' }],
+        measurements: [
+          { key: 't', min: 1, max: null },
+          { key: 'h', min: null, max: 9.5 },
+          { key: 'x', min: null, max: null },
+        ],
+      }),
+    ).toEqual({
+      label: 'cat',
+      annotated: false,
+      metadata: { camera: 'A:1' },
+      measurements: { t: { gte: 1 }, h: { lte: 9.5 } },
+    });
   });
 });

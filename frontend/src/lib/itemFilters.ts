@@ -1,6 +1,6 @@
 // Item filters as the dataset screen edits them, as the URL keeps them (so a filtered view can be
 // shared and the item screen can step through it), and as the API takes them.
-import type { paths } from '../client/schema';
+import type { components, paths } from '../client/schema';
 import type { Split } from './api';
 
 export interface MetadataCondition {
@@ -125,4 +125,27 @@ export function activeFilterCount(filters: ItemFilters): number {
     (n, value) => n + (Array.isArray(value) ? value.length : 1),
     0,
   );
+}
+
+/** The API's JSON form of the filters (`{"label": ..., "measurements": {"t": {"gte": 1}}}`), as
+ * search, training runs and other POST bodies take them. Only the conditions that are set. */
+export type ItemFilterBody = components['schemas']['ItemFilter'];
+
+export function toItemFilter(filters: ItemFilters): ItemFilterBody {
+  const body: ItemFilterBody = {};
+  if (filters.label) body.label = filters.label;
+  if (filters.keyword) body.keyword = filters.keyword;
+  if (filters.identity) body.identity = filters.identity;
+  if (filters.split) body.split = filters.split;
+  if (filters.annotated !== null) body.annotated = filters.annotated;
+  if (filters.text) body.text = filters.text;
+  const metadata = filters.metadata.filter((m) => m.key);
+  if (metadata.length) body.metadata = Object.fromEntries(metadata.map((m) => [m.key, m.value]));
+  const ranges = filters.measurements.filter((m) => m.key && (m.min !== null || m.max !== null));
+  if (ranges.length) {
+    body.measurements = Object.fromEntries(
+      ranges.map((m) => [m.key, { ...(m.min !== null ? { gte: m.min } : {}), ...(m.max !== null ? { lte: m.max } : {}) }]),
+    );
+  }
+  return body;
 }

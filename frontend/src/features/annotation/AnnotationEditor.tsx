@@ -42,10 +42,14 @@ interface Props {
   total: number | null;
   backHref: string;
   onNavigate: (to: Neighbour) => void;
+  /** The search page's link for items like this one. */
+  similarHref?: string;
+  /** For viewers: the annotations are shown, nothing can be changed. */
+  readOnly?: boolean;
 }
 
 /** One item's annotation: every change is a step to undo and is saved at once (PUT, in order). */
-export function AnnotationEditor({ projectId, item, classes, place, total, backHref, onNavigate }: Props) {
+export function AnnotationEditor({ projectId, item, classes, place, total, backHref, onNavigate, similarHref, readOnly = false }: Props) {
   const queryClient = useQueryClient();
   const [history, dispatch] = useReducer(historyReducer<Annotations>, item, (i) => startHistory(fromItem(i)));
   const a = history.present;
@@ -85,9 +89,11 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
   }, [saver]);
 
   const names = [...new Set([...classes.map((c) => c.name), ...a.labels, ...a.boxes.map((b) => b.label)])];
-  const drawLabel = chosenClass ?? names[0] ?? null;
+  const drawLabel = readOnly ? null : (chosenClass ?? names[0] ?? null);
   const colorOf = (label: string) => labelColor(label, classes.find((c) => c.name === label)?.color);
-  const change = (next: Annotations) => dispatch({ type: 'commit', next });
+  const change = (next: Annotations) => {
+    if (!readOnly) dispatch({ type: 'commit', next });
+  };
 
   const pick = (label: string) => {
     setChosenClass(label);
@@ -137,6 +143,7 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
         onUndo={() => dispatch({ type: 'undo' })}
         onRedo={() => dispatch({ type: 'redo' })}
         onHelp={() => setHelpOpen(true)}
+        similarHref={similarHref}
         status={<SaveStatus state={saveState} onRetry={() => saver.retry()} />}
       />
       <div className="item-body">
@@ -158,6 +165,12 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
           />
         </div>
         <aside className="item-panel" aria-label="Annotations">
+          {readOnly ? (
+            <p className="read-only-note small" role="note">
+              View only: changing annotations needs the annotator role on this project.
+            </p>
+          ) : null}
+          <fieldset className="plain-fieldset" disabled={readOnly}>
           <LabelPicker
             projectId={projectId}
             names={names}
@@ -186,6 +199,7 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
           />
           <IdentityField projectId={projectId} identity={a.identity} onChange={(v) => change(setIdentity(a, v))} />
           <SplitPicker split={a.split} onChange={(s) => change(setSplit(a, s))} />
+          </fieldset>
           <ItemDetails item={item} />
         </aside>
       </div>

@@ -4,8 +4,10 @@ import { useItemId, useProjectId } from '../../app/params';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { filtersFromParams } from '../../lib/itemFilters';
+import { useAccess } from '../auth/api';
 import { useLabels } from '../datasets/api';
 import { datasetHref, itemHref } from '../datasets/itemLinks';
+import { similarHref } from '../search/searchRequest';
 import { AnnotationEditor } from './AnnotationEditor';
 import { useItem, useNeighbours } from './api';
 import './annotation.css';
@@ -25,6 +27,7 @@ export function ItemPage() {
   const labels = useLabels(projectId);
   const { place, total } = useNeighbours(projectId, filters, index, itemId);
   const navigate = useNavigate();
+  const access = useAccess(projectId);
 
   if (item.isPending) return <Loading label="Loading the item…" />;
   if (item.isError) return <ErrorMessage title="Could not open the item" error={item.error} onRetry={() => item.refetch()} />;
@@ -38,6 +41,8 @@ export function ItemPage() {
       total={total}
       backHref={datasetHref(projectId, filters)}
       onNavigate={(to) => navigate(itemHref(projectId, to.id, filters, to.index))}
+      similarHref={similarHref(projectId, item.data.id, filters)}
+      readOnly={!access.can('annotate')}
     />
   );
 }

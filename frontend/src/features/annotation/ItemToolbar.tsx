@@ -16,6 +16,7 @@ interface Props {
   onRedo: () => void;
   onHelp: () => void;
   status: ReactNode;
+  similarHref?: string;
 }
 
 export function ItemToolbar(props: Props) {
@@ -48,6 +49,11 @@ export function ItemToolbar(props: Props) {
         </button>
       </div>
       {props.status}
+      {props.similarHref ? (
+        <Link to={props.similarHref} className="button small">
+          Find similar
+        </Link>
+      ) : null}
       <button type="button" className="button small" aria-keyshortcuts="?" onClick={props.onHelp}>
         Shortcuts
       </button>

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { plural } from '../../lib/format';
 import { useHotkeys } from '../../lib/hotkeys';
+import { useAccess } from '../auth/api';
 import { EMPTY_FILTERS, activeFilterCount, filtersFromParams, filtersToParams, toItemQuery, type ItemFilters } from '../../lib/itemFilters';
 import { SelectionBar } from './bulk/SelectionBar';
 import { FilterPanel } from './filters/FilterPanel';
@@ -27,6 +28,8 @@ export function DatasetPage() {
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const uploads = useUploadQueue(projectId);
+  const access = useAccess(projectId);
+  const canUpload = access.can('upload');
   const filterCount = activeFilterCount(filters);
   const total = firstPage.data?.total ?? 0;
 
@@ -37,7 +40,7 @@ export function DatasetPage() {
   useHotkeys({ Escape: () => setSelection(NO_SELECTION) }, selection.ids.size > 0);
 
   return (
-    <DropZone onFiles={uploads.addFiles}>
+    <DropZone onFiles={uploads.addFiles} disabled={!canUpload}>
       <div className="dataset">
         <aside id="dataset-filters" className={filtersOpen ? 'dataset-filters open' : 'dataset-filters'}>
           <FilterPanel
@@ -68,7 +71,12 @@ export function DatasetPage() {
             <Link className="button" to={{ pathname: `/projects/${projectId}/transfer`, search: params.toString() }}>
               Import & export
             </Link>
-            <UploadButton onFiles={uploads.addFiles} />
+            {access.can('train') ? (
+              <Link className="button" to={{ pathname: `/projects/${projectId}/training/new`, search: params.toString() }}>
+                Train on these
+              </Link>
+            ) : null}
+            {canUpload ? <UploadButton onFiles={uploads.addFiles} /> : null}
           </div>
           {selection.ids.size ? (
             <SelectionBar
@@ -77,6 +85,8 @@ export function DatasetPage() {
               total={total}
               selection={selection}
               onSelectionChange={setSelection}
+              canEdit={access.can('annotate')}
+              filters={filters}
             />
           ) : null}
           <UploadList
@@ -97,7 +107,11 @@ export function DatasetPage() {
                   Clear the filters
                 </button>
               ) : (
-                <p>Drop images anywhere on this page, use “Upload images”, or import a COCO, ImageFolder or CSV dataset.</p>
+                <p>
+                  {canUpload
+                    ? 'Drop images anywhere on this page, use “Upload images”, or import a COCO, ImageFolder or CSV dataset.'
+                    : 'Uploading needs the annotator role on this project.'}
+                </p>
               )}
             </EmptyState>
           ) : (

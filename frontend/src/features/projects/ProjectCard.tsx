@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { Project } from '../../lib/api';
 import { formatDate, plural } from '../../lib/format';
+import { useAccess } from '../auth/api';
 import { useDeleteProject } from './api';
 
 /** The sample project that `mireru serve` loads on first start is named "Sample: …". */
@@ -12,6 +13,7 @@ export const isSampleProject = (project: Project) => project.name.startsWith('Sa
 export function ProjectCard({ project }: { project: Project }) {
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteProject();
+  const access = useAccess(project.id);
   return (
     <article className="card project-card" aria-labelledby={`project-${project.id}`}>
       <h3 id={`project-${project.id}`}>
@@ -26,9 +28,11 @@ export function ProjectCard({ project }: { project: Project }) {
         <Link className="button small" to={`/projects/${project.id}/transfer`}>
           Import & export
         </Link>
-        <button type="button" className="button small danger-text" onClick={() => setConfirming(true)}>
-          Delete<span className="visually-hidden"> {project.name}</span>
-        </button>
+        {access.can('deleteProject') ? (
+          <button type="button" className="button small danger-text" onClick={() => setConfirming(true)}>
+            Delete<span className="visually-hidden"> {project.name}</span>
+          </button>
+        ) : null}
       </div>
       {remove.isError ? <ErrorMessage title="Could not delete the project" error={remove.error} /> : null}
       <ConfirmDialog

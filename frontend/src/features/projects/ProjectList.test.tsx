@@ -43,7 +43,7 @@ describe('ProjectList', () => {
     vi.stubGlobal('fetch', json(401, { error: { code: 'unauthorized', message: 'missing bearer token' } }));
     renderList();
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'Could not load the projects: missing bearer token (set the API token in Settings)',
+      'Could not load the projects: missing bearer token (sign in, or set an API token in Settings)',
     );
   });
 });

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { setToken, useToken } from '../../lib/token';
 
-/** The API token the server asks for when it runs with MIRERU_ADMIN_TOKEN. */
+/** A bearer credential instead of signing in: the server's MIRERU_ADMIN_TOKEN or a project API key. */
 export function TokenForm({ onSaved }: { onSaved: () => void }) {
   const current = useToken();
   const [value, setValue] = useState(current ?? '');
@@ -33,8 +33,8 @@ export function TokenForm({ onSaved }: { onSaved: () => void }) {
         />
       </label>
       <p id="token-help" className="muted">
-        Needed only when the server runs with <code>MIRERU_ADMIN_TOKEN</code>. It is kept in this browser and sent
-        as <code>Authorization: Bearer …</code>.
+        The server's <code>MIRERU_ADMIN_TOKEN</code> or a project API key, for when you do not sign in with a
+        password. It is kept in this browser and sent as <code>Authorization: Bearer …</code>.
       </p>
       <div className="actions">
         {current ? (

@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import type { Split } from '../../../lib/api';
 import { plural } from '../../../lib/format';
-import type { ItemQuery } from '../../../lib/itemFilters';
+import type { ItemFilters, ItemQuery } from '../../../lib/itemFilters';
 import { useDebounced } from '../../../lib/useDebounced';
+import { similarHref } from '../../search/searchRequest';
 import { fetchAllItemIds, useBulkAnnotate, useDeleteItems, useKeywords, useLabels, type BulkChange } from '../api';
 import { selectIds, type Selection } from '../selection';
 import { BulkDeleteAction } from './BulkDeleteAction';
@@ -16,10 +18,13 @@ interface Props {
   total: number;
   selection: Selection;
   onSelectionChange: (selection: Selection) => void;
+  /** False for viewers: the selection can only be searched from. */
+  canEdit?: boolean;
+  filters?: ItemFilters;
 }
 
 /** What to do with the selected items: labels, keywords, split, delete. */
-export function SelectionBar({ projectId, query, total, selection, onSelectionChange }: Props) {
+export function SelectionBar({ projectId, query, total, selection, onSelectionChange, canEdit = true, filters }: Props) {
   const count = selection.ids.size;
   const [done, setDone] = useState<string | null>(null);
   const [selectAllError, setSelectAllError] = useState<unknown>(null);
@@ -61,8 +66,9 @@ export function SelectionBar({ projectId, query, total, selection, onSelectionCh
         <button type="button" className="link-button" onClick={() => onSelectionChange(selectIds([]))}>
           Clear selection
         </button>
+        {count === 1 && ids[0] !== undefined ? <Link to={similarHref(projectId, ids[0], filters)}>Find similar</Link> : null}
       </div>
-      {count ? (
+      {count && canEdit ? (
         <div className="bulk-actions">
           <BulkTermAction
             kind="label"

@@ -1,10 +1,10 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 
 /** Wraps an area that accepts dropped files, showing a hint while files are dragged over it. */
-export function DropZone({ onFiles, children }: { onFiles: (files: File[]) => void; children: ReactNode }) {
+export function DropZone({ onFiles, children, disabled }: { onFiles: (files: File[]) => void; children: ReactNode; disabled?: boolean }) {
   const [over, setOver] = useState(false);
   const depth = useRef(0);
-  const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+  const hasFiles = (event: DragEvent) => !disabled && event.dataTransfer.types.includes('Files');
 
   return (
     <div

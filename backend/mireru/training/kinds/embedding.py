@@ -1,0 +1,95 @@
+"""The `embedding` kind: fine-tune an image backbone into a metric embedding for search.
+
+Its versions produce vectors: deploying one re-embeds the project into a new search space.
+"""
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import ConfigDict, Field, field_validator
+
+from mireru.training.kinds.base import CommonParams, KindSpec, Target, TrainingData
+
+if TYPE_CHECKING:
+    from mireru.ml.embedding_kind.inference import TrainedEmbedder
+    from mireru.ml.train.task import TrainTask
+
+BASE_MODEL = re.compile(r"^(tiny-cnn|(torchvision|open_clip):[^@\s]+(@\S+)?)$")
+
+
+class EmbeddingParams(CommonParams):
+    """Fine-tune a backbone with a projection head (normalised-softmax loss over class proxies)."""
+
+    model_config = ConfigDict(extra="forbid", title="embedding parameters")
+
+    base_model: str = Field(
+        default="tiny-cnn",
+        max_length=300,
+        description="tiny-cnn (random init; tests and CPU demos), or '<family>:<name>[@<weights>]', "
+        "e.g. torchvision:mobilenet_v2@IMAGENET1K_V1 or open_clip:ViT-B-32@openai",
+        examples=["tiny-cnn", "torchvision:mobilenet_v2@IMAGENET1K_V1", "open_clip:ViT-B-32@openai"],
+    )
+    embedding_dim: int = Field(default=128, ge=8, le=4096, description="Length of the output vectors.")
+    target: Literal["label", "identity"] = Field(
+        default="label", description="What makes two images 'the same': their class label or identity."
+    )
+    temperature: float = Field(default=0.05, ge=0.001, le=1.0, description="Softmax temperature.")
+    backbone_lr_scale: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Backbone learning rate as a multiple of lr (0.1 for pretrained).",
+    )
+
+    @field_validator("base_model")
+    @classmethod
+    def _known_form(cls, value: str) -> str:
+        if not BASE_MODEL.match(value):
+            raise ValueError("use tiny-cnn or '<torchvision|open_clip>:<name>[@<weights>]'")
+        return value
+
+    @property
+    def base(self) -> str:
+        return self.base_model
+
+
+def _target(params: EmbeddingParams) -> Target:
+    return params.target
+
+
+def _build_task(params: EmbeddingParams, data: TrainingData) -> "TrainTask":
+    from mireru.ml.embedding_kind.task import EmbeddingConfig, EmbeddingTask
+    from mireru.ml.train.data import Record
+
+    config = EmbeddingConfig(
+        base_model=params.base_model, image_size=params.image_size, embedding_dim=params.embedding_dim,
+        temperature=params.temperature, backbone_lr_scale=params.backbone_lr_scale,
+        classes=tuple(data.classes),
+    )  # fmt: skip
+    train = [Record(path, target) for path, target in data.train]
+    val = [Record(path, target) for path, target in data.val]
+    return EmbeddingTask(config, train, val)
+
+
+def _load(path: Path, device: str) -> "TrainedEmbedder":
+    from mireru.ml.embedding_kind.inference import TrainedEmbedder
+
+    return TrainedEmbedder(path, device).load()
+
+
+def _load_any(path: Path, device: str) -> Any:
+    return _load(path, device)
+
+
+SPEC = KindSpec(
+    kind="embedding",
+    title="Embedding (similar-image search)",
+    description="Fine-tunes an image backbone so that images with the same label (or identity) get "
+    "nearby vectors; deploying a version re-embeds the project and switches search to it.",
+    produces="embedding",
+    params_model=EmbeddingParams,
+    target=_target,
+    build_task=_build_task,
+    load_inference=_load_any,
+)

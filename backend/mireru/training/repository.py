@@ -1,0 +1,251 @@
+"""Every query on training runs, their metric points and log lines.
+
+Writes a job makes while it runs are *fenced*: they only apply while the run is still "running"
+under the job's attempt number, so a worker that lost its run to a retry (it was presumed dead)
+cannot overwrite what the retry does.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from mireru.items.repository import filter_conditions
+from mireru.items.schemas import ItemFilter
+from mireru.models import (
+    Item,
+    ItemLabel,
+    Job,
+    LabelClass,
+    ModelVersion,
+    TrainingLog,
+    TrainingMetric,
+    TrainingRun,
+)
+from mireru.training.kinds.base import Target
+
+
+def add_run(session: Session, run: TrainingRun) -> TrainingRun:
+    session.add(run)
+    session.flush()
+    return run
+
+
+def get_run(session: Session, project_id: int, run_id: int) -> TrainingRun | None:
+    stmt = select(TrainingRun).where(TrainingRun.project_id == project_id, TrainingRun.id == run_id)
+    return session.scalars(stmt).first()
+
+
+def get_run_by_id(session: Session, run_id: int) -> TrainingRun | None:
+    return session.get(TrainingRun, run_id, populate_existing=True)
+
+
+def list_runs(session: Session, project_id: int, limit: int, offset: int) -> tuple[list[TrainingRun], int]:
+    total = session.scalar(
+        select(func.count()).select_from(TrainingRun).where(TrainingRun.project_id == project_id)
+    )
+    stmt = (
+        select(TrainingRun)
+        .where(TrainingRun.project_id == project_id)
+        .order_by(TrainingRun.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(stmt)), int(total or 0)
+
+
+def model_versions_of(session: Session, run_ids: Sequence[int]) -> dict[int, int]:
+    if not run_ids:
+        return {}
+    stmt = select(ModelVersion.run_id, ModelVersion.id).where(ModelVersion.run_id.in_(list(run_ids)))
+    return {run_id: version_id for run_id, version_id in session.execute(stmt) if run_id is not None}
+
+
+def sync_job(session: Session, job_id: str, **values: Any) -> None:
+    """Mirror a run's status/progress onto its row in the jobs table."""
+    session.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+# --- dataset selection -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    item_id: int
+    sha256: str
+    split: str | None
+    target: str
+
+
+def _split_condition(splits: Sequence[str]) -> ColumnElement[bool]:
+    named = [s for s in splits if s != "none"]
+    conds: list[ColumnElement[bool]] = []
+    if named:
+        conds.append(Item.split.in_(named))
+    if "none" in splits:
+        conds.append(Item.split.is_(None))
+    return or_(*conds)
+
+
+def _candidate_query(project_id: int, f: ItemFilter, splits: Sequence[str], target: Target) -> Any:
+    conds = [*filter_conditions(project_id, f), _split_condition(splits)]
+    if target == "identity":
+        return select(Item.id, Item.sha256, Item.split, Item.identity.label("target")).where(
+            and_(*conds), Item.identity.is_not(None)
+        )
+    # Aliases: the label filter's EXISTS subquery must not correlate with this join.
+    item_label, label_class = aliased(ItemLabel), aliased(LabelClass)
+    return (
+        select(Item.id, Item.sha256, Item.split, label_class.name.label("target"))
+        .join(item_label, item_label.item_id == Item.id)
+        .join(label_class, label_class.id == item_label.label_class_id)
+        .where(and_(*conds))
+    )
+
+
+def candidates(
+    session: Session, project_id: int, f: ItemFilter, splits: Sequence[str], target: Target
+) -> list[Candidate]:
+    """Selected items with their target, one row per (item, target value), in item order."""
+    stmt = _candidate_query(project_id, f, splits, target).order_by(Item.id)
+    return [Candidate(i, sha, split, t) for i, sha, split, t in session.execute(stmt)]
+
+
+def count_candidates(
+    session: Session, project_id: int, f: ItemFilter, splits: Sequence[str], target: Target
+) -> tuple[int, int]:
+    """(distinct items, distinct target values) a selection would train on."""
+    sub = _candidate_query(project_id, f, splits, target).subquery()
+    row = session.execute(
+        select(func.count(func.distinct(sub.c.id)), func.count(func.distinct(sub.c.target)))
+    )
+    items, targets = row.one()
+    return int(items), int(targets)
+
+
+# --- job-side, fenced writes -----------------------------------------------------------------------
+
+
+def _fence(run_id: int, attempt: int) -> ColumnElement[bool]:
+    return and_(TrainingRun.id == run_id, TrainingRun.attempt == attempt, TrainingRun.status == "running")
+
+
+def claim(session: Session, run_id: int, attempt: int, worker: str, now: datetime) -> TrainingRun | None:
+    """queued -> running for this attempt; None if the run was cancelled or taken by another try."""
+    stmt = (
+        update(TrainingRun)
+        .where(
+            TrainingRun.id == run_id,
+            TrainingRun.attempt == attempt,
+            TrainingRun.status == "queued",
+            TrainingRun.cancel_requested.is_(False),
+        )
+        .values(
+            status="running",
+            worker=worker,
+            heartbeat_at=now,
+            started_at=func.coalesce(TrainingRun.started_at, now),
+        )
+        .returning(TrainingRun)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return session.scalars(stmt).first()
+
+
+def fenced_update(session: Session, run_id: int, attempt: int, **values: Any) -> bool:
+    stmt = (
+        update(TrainingRun)
+        .where(_fence(run_id, attempt))
+        .values(**values)
+        .returning(TrainingRun.id)
+        .execution_options(synchronize_session=False)
+    )
+    return session.scalars(stmt).first() is not None
+
+
+def heartbeat(session: Session, run_id: int, attempt: int, now: datetime) -> bool | None:
+    """Refresh the lease. Returns cancel_requested, or None if this attempt no longer owns the run."""
+    stmt = (
+        update(TrainingRun)
+        .where(_fence(run_id, attempt))
+        .values(heartbeat_at=now)
+        .returning(TrainingRun.cancel_requested)
+        .execution_options(synchronize_session=False)
+    )
+    return session.scalars(stmt).first()
+
+
+def add_metrics(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(TrainingMetric), rows)
+
+
+def add_logs(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(TrainingLog), rows)
+
+
+def add_log(session: Session, run: TrainingRun, level: str, message: str) -> None:
+    add_logs(session, [{"run_id": run.id, "project_id": run.project_id, "attempt": run.attempt,
+                        "level": level, "message": message}])  # fmt: skip
+
+
+def swap_checkpoint(
+    session: Session, run_id: int, attempt: int, sha256: str, info: dict[str, Any]
+) -> tuple[bool, str | None]:
+    """Record a new checkpoint (fenced); returns (kept, the previous checkpoint's digest)."""
+    stmt = select(TrainingRun.checkpoint_sha256).where(_fence(run_id, attempt)).with_for_update()
+    found = session.execute(stmt).first()
+    if found is None:
+        return False, None
+    fenced_update(session, run_id, attempt, checkpoint_sha256=sha256, checkpoint=info)
+    return True, found[0]
+
+
+def delete_metrics_after(session: Session, run_id: int, global_step: int) -> int:
+    """Drop points past a checkpoint: a resumed run records them again."""
+    result = session.execute(
+        delete(TrainingMetric).where(TrainingMetric.run_id == run_id, TrainingMetric.step > global_step)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def stale_runs(session: Session, cutoff: datetime, project_id: int | None = None) -> list[TrainingRun]:
+    """Running runs whose heartbeat is older than `cutoff`, locked (skipping rows another reaper
+    holds) so only one reaper retries each."""
+    stmt = select(TrainingRun).where(TrainingRun.status == "running", TrainingRun.heartbeat_at < cutoff)
+    if project_id is not None:
+        stmt = stmt.where(TrainingRun.project_id == project_id)
+    return list(session.scalars(stmt.with_for_update(skip_locked=True)))
+
+
+# --- reading metric points and logs ----------------------------------------------------------------
+
+
+def metric_points(
+    session: Session, run_id: int, after_id: int = 0, limit: int = 10_000, name: str | None = None
+) -> list[TrainingMetric]:
+    stmt = select(TrainingMetric).where(TrainingMetric.run_id == run_id, TrainingMetric.id > after_id)
+    if name is not None:
+        stmt = stmt.where(TrainingMetric.name == name)
+    return list(session.scalars(stmt.order_by(TrainingMetric.id).limit(limit)))
+
+
+def log_lines(session: Session, run_id: int, after_id: int = 0, limit: int = 1000) -> list[TrainingLog]:
+    stmt = (
+        select(TrainingLog)
+        .where(TrainingLog.run_id == run_id, TrainingLog.id > after_id)
+        .order_by(TrainingLog.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def log_tail(session: Session, run_id: int, lines: int) -> list[TrainingLog]:
+    stmt = (
+        select(TrainingLog).where(TrainingLog.run_id == run_id).order_by(TrainingLog.id.desc()).limit(lines)
+    )
+    return list(reversed(list(session.scalars(stmt))))

@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { plural } from '../../lib/format';
+import { useDebounced } from '../../lib/useDebounced';
+import { useBulkAnnotate, useKeywords, useLabels, type BulkChange } from '../datasets/api';
+import { BulkTermAction } from '../datasets/bulk/BulkTermAction';
+import { selectIds, type Selection } from '../datasets/selection';
+import { similarHref } from './searchRequest';
+
+interface Props {
+  projectId: number;
+  selection: Selection;
+  resultIds: readonly number[];
+  onSelectionChange: (selection: Selection) => void;
+}
+
+/** Similarity-assisted annotation: label (or keyword) every selected result at once. */
+export function ResultSelectionBar({ projectId, selection, resultIds, onSelectionChange }: Props) {
+  const count = selection.ids.size;
+  const ids = [...selection.ids];
+  const [done, setDone] = useState<string | null>(null);
+  const [keywordDraft, setKeywordDraft] = useState('');
+  const labels = useLabels(projectId);
+  const keywords = useKeywords(projectId, useDebounced(keywordDraft.trim(), 150));
+  const bulk = useBulkAnnotate(projectId);
+
+  const apply = (change: BulkChange, words: string) => {
+    setDone(null);
+    bulk.mutate({ itemIds: ids, change }, { onSuccess: (r) => setDone(`${words}: ${plural(r.updated, 'item')} updated.`) });
+  };
+
+  return (
+    <section className="selection-bar" aria-label="Selected results">
+      <div className="selection-count">
+        <strong>{plural(count, 'result')} selected</strong>
+        {count < resultIds.length ? (
+          <button type="button" className="link-button" onClick={() => onSelectionChange(selectIds(resultIds))}>
+            Select all {resultIds.length}
+          </button>
+        ) : null}
+        <button type="button" className="link-button" onClick={() => onSelectionChange(selectIds([]))}>
+          Clear selection
+        </button>
+        {count === 1 && ids[0] !== undefined ? (
+          <Link to={similarHref(projectId, ids[0])} onClick={() => onSelectionChange(selectIds([]))}>
+            Find similar to this one
+          </Link>
+        ) : null}
+      </div>
+      <div className="bulk-actions">
+        <BulkTermAction
+          kind="label"
+          busy={bulk.isPending}
+          suggestions={(labels.data ?? []).map((l) => ({ value: l.name }))}
+          onAdd={(t) => apply({ add_labels: [t] }, `Labelled “${t}”`)}
+          onRemove={(t) => apply({ remove_labels: [t] }, `Removed label “${t}”`)}
+        />
+        <BulkTermAction
+          kind="keyword"
+          busy={bulk.isPending}
+          suggestions={(keywords.data ?? []).map((k) => ({ value: k.keyword, hint: String(k.count) }))}
+          onDraftChange={setKeywordDraft}
+          onAdd={(t) => apply({ add_keywords: [t] }, `Added keyword “${t}”`)}
+          onRemove={(t) => apply({ remove_keywords: [t] }, `Removed keyword “${t}”`)}
+        />
+      </div>
+      <div aria-live="polite" className="selection-status">
+        {bulk.isPending ? <span>Working…</span> : done}
+      </div>
+      {bulk.isError ? <ErrorMessage title="The change was not applied" error={bulk.error} /> : null}
+    </section>
+  );
+}

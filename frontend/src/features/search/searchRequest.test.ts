@@ -1,0 +1,101 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { EMPTY_FILTERS } from '../../lib/itemFilters';
+import {
+  DEFAULT_K,
+  buildImageSearchForm,
+  buildSearchBody,
+  formatScore,
+  searchFromParams,
+  searchToParams,
+  similarHref,
+  type SearchSettings,
+} from './searchRequest';
+
+const base: SearchSettings = {
+  mode: 'item',
+  itemId: 7,
+  text: '',
+  k: DEFAULT_K,
+  spaceId: null,
+  excludeSelf: false,
+  filters: EMPTY_FILTERS,
+};
+
+describe('search settings in the URL', () => {
+  it('round-trips a search with filters, k and a space', () => {
+    const settings: SearchSettings = {
+      ...base,
+      k: 50,
+      spaceId: 3,
+      excludeSelf: true,
+      filters: { ...EMPTY_FILTERS, label: 'cat', measurements: [{ key: 't', min: 1, max: null }] },
+    };
+    const params = searchToParams(settings);
+    expect(params.get('item')).toBe('7');
+    expect(params.get('label')).toBe('cat');
+    expect(searchFromParams(params)).toEqual(settings);
+  });
+
+  it('reads a text search and ignores nonsense', () => {
+    expect(searchFromParams(new URLSearchParams('q=red+boat'))).toMatchObject({ mode: 'text', text: 'red boat', itemId: null });
+    expect(searchFromParams(new URLSearchParams('item=-3&k=abc&space=0&mode=bogus'))).toMatchObject({
+      mode: 'item',
+      itemId: null,
+      k: DEFAULT_K,
+      spaceId: null,
+    });
+    expect(searchFromParams(new URLSearchParams('k=999999')).k).toBe(1000);
+  });
+
+  it('links "find similar" with the dataset filters', () => {
+    expect(similarHref(2, 9, { ...EMPTY_FILTERS, split: 'train' })).toBe('/projects/2/search?split=train&mode=item&item=9');
+  });
+});
+
+describe('the search request', () => {
+  it('asks for the items nearest to an item, among the filtered ones', () => {
+    expect(buildSearchBody({ ...base, spaceId: 4, filters: { ...EMPTY_FILTERS, keyword: 'river' } })).toEqual({
+      item_id: 7,
+      k: DEFAULT_K,
+      space_id: 4,
+      exclude_self: false,
+      exact: false,
+      filters: { keyword: 'river' },
+    });
+  });
+
+  it('asks by text, and waits for a query', () => {
+    expect(buildSearchBody({ ...base, mode: 'text', text: '  a heron ' })).toEqual({
+      text: 'a heron',
+      k: DEFAULT_K,
+      filters: {},
+      exclude_self: false,
+      exact: false,
+    });
+    expect(buildSearchBody({ ...base, mode: 'text', text: ' ' })).toBeNull();
+    expect(buildSearchBody({ ...base, itemId: null })).toBeNull();
+    expect(buildSearchBody({ ...base, mode: 'image' })).toBeNull();
+  });
+
+  it('sends an image with the options as form fields', () => {
+    const form = buildImageSearchForm(new Blob(['png']), 'query.png', {
+      ...base,
+      mode: 'image',
+      k: 5,
+      spaceId: 2,
+      filters: { ...EMPTY_FILTERS, label: 'cat' },
+    });
+    expect((form.get('file') as File).name).toBe('query.png');
+    expect(form.get('k')).toBe('5');
+    expect(form.get('space_id')).toBe('2');
+    expect(JSON.parse(String(form.get('filters')))).toEqual({ label: 'cat' });
+    expect(buildImageSearchForm(new Blob([]), 'x.png', base).has('filters')).toBe(false);
+  });
+
+  it('formats scores', () => {
+    expect(formatScore(0.87654)).toBe('0.877');
+    expect(formatScore(-12.3456)).toBe('-12.35');
+    expect(formatScore(Number.NaN)).toBe('—');
+  });
+});

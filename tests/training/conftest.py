@@ -1,0 +1,79 @@
+"""Fixtures for training tests: a committed-writes client with quick training settings, and job
+settings (read by workers from MIRERU_* variables) that make runs report at every step."""
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, select
+from sqlalchemy.orm import sessionmaker
+
+from mireru.config import Settings, get_settings
+from mireru.main import create_app
+from mireru.models import Project
+from mireru.state import AppState
+from mireru.worker import runtime as worker_runtime
+
+JOB_DEFAULTS = {
+    "MIRERU_TRAINING_PROGRESS_EVERY_S": "0",
+    "MIRERU_TRAINING_HEARTBEAT_S": "0.2",
+}
+
+
+def _clear_settings_caches() -> None:
+    get_settings.cache_clear()
+    worker_runtime.runtime.cache_clear()
+
+
+@pytest.fixture
+def job_env() -> Iterator[Callable[..., None]]:
+    """Set MIRERU_* variables for jobs run in this process (run_jobs); restored afterwards."""
+    saved: dict[str, str | None] = {}
+
+    def apply(**values: str) -> None:
+        for key, value in {**JOB_DEFAULTS, **values}.items():
+            saved.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+        _clear_settings_caches()
+
+    apply()
+    yield apply
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    _clear_settings_caches()
+
+
+def _live_client(settings: Settings, engine) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    state = AppState.build(settings, settings.database_url or "", settings.redis_url or "")
+    state = replace(state, engine=engine, sessions=sessionmaker(bind=engine, expire_on_commit=False))
+    with engine.connect() as conn:
+        before = conn.scalar(select(Project.id).order_by(Project.id.desc()).limit(1)) or 0
+    with TestClient(create_app(state)) as c:
+        yield c
+    with engine.begin() as conn:
+        conn.execute(delete(Project).where(Project.id > before))
+
+
+@pytest.fixture
+def training_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"training_events_poll_s": 0.05, "training_stale_after_s": 3.0})
+
+
+@pytest.fixture
+def live(training_settings: Settings, engine, job_env) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """Like `live_client` (committed writes, projects deleted afterwards), with quick training
+    settings on the API side and per-step reporting on the job side."""
+    yield from _live_client(training_settings, engine)
+
+
+@pytest.fixture
+def live_no_api_reaper(settings: Settings, engine, job_env) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """A live client whose reads never retry runs themselves (a huge staleness limit), so only a
+    worker's heartbeat reaper can notice a dead worker."""
+    cfg = settings.model_copy(update={"training_events_poll_s": 0.05, "training_stale_after_s": 86_400.0})
+    yield from _live_client(cfg, engine)
