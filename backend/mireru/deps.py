@@ -24,7 +24,11 @@ MAX_DB_ID = 2_147_483_647
 DbId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="a positive id")]
 
 
-def get_state(request: Request) -> AppState:
+# Dependencies that only read app state are `async def`: FastAPI runs a plain `def` dependency in
+# a worker thread, and those hops add up on every request.
+
+
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.mireru
     return state
 
@@ -50,15 +54,15 @@ def get_session(state: StateDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_settings_dep(state: StateDep) -> Settings:
+async def get_settings_dep(state: StateDep) -> Settings:
     return state.settings
 
 
-def get_blobs(state: StateDep) -> BlobStore:
+async def get_blobs(state: StateDep) -> BlobStore:
     return state.blobs
 
 
-def get_dispatcher(state: StateDep) -> Dispatcher:
+async def get_dispatcher(state: StateDep) -> Dispatcher:
     return state.dispatcher
 
 
@@ -80,11 +84,12 @@ def _credential(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+def get_principal(request: Request, session: SessionDep, state: StateDep) -> Principal:
     """The caller, from a bearer token (admin token, API key, session token) or the session cookie."""
+    settings = state.settings
     token = _credential(request)
     if token is None:
-        return access.anonymous(session, settings.admin_token)
+        return access.anonymous(session, settings.admin_token, state.users_exist)
     return access.principal_for_token(session, token, settings.admin_token)
 
 

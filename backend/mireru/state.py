@@ -1,10 +1,11 @@
 """What the API process owns for its lifetime: settings, DB sessions, blobs, the job dispatcher."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from mireru.access.service import UsersExist
 from mireru.config import Settings
 from mireru.db import make_engine, session_factory
 from mireru.storage import BlobStore
@@ -18,6 +19,7 @@ class AppState:
     sessions: sessionmaker[Session]
     blobs: BlobStore
     dispatcher: Dispatcher
+    users_exist: UsersExist = field(default_factory=UsersExist)
 
     @classmethod
     def build(cls, settings: Settings, database_url: str, redis_url: str) -> "AppState":

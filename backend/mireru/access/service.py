@@ -1,6 +1,8 @@
 """Access rules: who a credential belongs to, what role they hold, and managing users and keys."""
 
+import math
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -51,9 +53,29 @@ def principal_for_token(session: Session, token: str, admin_token: str | None) -
     raise Unauthorized("invalid bearer token")
 
 
-def anonymous(session: Session, admin_token: str | None) -> Principal:
+class UsersExist:
+    """Whether any account exists, asked of the database at most every few seconds: once one
+    exists the answer never changes back (accounts are not deleted), and a first admin created
+    by the CLI is noticed within OPEN_MODE_RECHECK_S."""
+
+    def __init__(self) -> None:
+        self.known = False
+        self.checked_at = -math.inf
+
+    def __call__(self, session: Session) -> bool:
+        now = time.monotonic()
+        if not self.known and now - self.checked_at >= OPEN_MODE_RECHECK_S:
+            self.known = repository.any_user(session)
+            self.checked_at = now
+        return self.known
+
+
+OPEN_MODE_RECHECK_S = 2.0
+
+
+def anonymous(session: Session, admin_token: str | None, users_exist: UsersExist) -> Principal:
     """No credential: the open single-user mode until an admin exists, else 401."""
-    if admin_token is None and not repository.any_user(session):
+    if admin_token is None and not users_exist(session):
         return OPEN
     raise Unauthorized("sign in or send 'Authorization: Bearer <token or API key>'")
 
