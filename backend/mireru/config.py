@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     max_files_per_request: int = 200
     max_image_pixels: int = Field(default=40_000_000, description="Decompression-bomb guard.")
     max_page_size: int = 500
+    max_json_bytes: int = Field(default=2 * 1024 * 1024, description="Largest JSON request body.")
+    max_json_depth: int = Field(default=32, description="Deepest nesting of a JSON request body.")
     thumbnail_size: int = 256
 
     job_timeout_s: int = 24 * 3600

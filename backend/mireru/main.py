@@ -16,6 +16,7 @@ from mireru import __version__
 from mireru.api import api_router
 from mireru.config import Settings, get_settings
 from mireru.errors import MireruError
+from mireru.json_limits import JsonLimits
 from mireru.services.stack import ServiceStack
 from mireru.spa import mount_spa
 from mireru.state import AppState
@@ -113,6 +114,8 @@ def create_app(state: AppState | None = None, settings: Settings | None = None) 
     if state is not None:
         app.state.mireru = state
     _install_error_handlers(app)
+    limits = state.settings if state is not None else (settings or get_settings())
+    app.add_middleware(JsonLimits, max_bytes=limits.max_json_bytes, max_depth=limits.max_json_depth)
     app.include_router(api_router)
     mount_spa(app)  # last: the web app at `/`, or a redirect to /docs until it is built
     return app

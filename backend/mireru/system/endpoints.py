@@ -31,4 +31,6 @@ def limits(settings: SettingsDep) -> Limits:
         max_image_pixels=settings.max_image_pixels,
         max_import_bytes=settings.max_import_bytes,
         max_page_size=settings.max_page_size,
+        max_json_bytes=settings.max_json_bytes,
+        max_json_depth=settings.max_json_depth,
     )

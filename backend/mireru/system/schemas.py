@@ -35,3 +35,5 @@ class Limits(BaseModel):
     max_image_pixels: int
     max_import_bytes: int
     max_page_size: int
+    max_json_bytes: int
+    max_json_depth: int

@@ -1771,6 +1771,10 @@ export interface components {
             max_import_bytes: number;
             /** Max Page Size */
             max_page_size: number;
+            /** Max Json Bytes */
+            max_json_bytes: number;
+            /** Max Json Depth */
+            max_json_depth: number;
         };
         /** LogLine */
         LogLine: {
