@@ -1,5 +1,6 @@
 """PostgreSQL or Redis going down while the API serves: clear 503s, recovery by itself once the
-service is back, and nothing committed is lost. Uses its own servers, since it stops them."""
+service is back, and nothing committed (items, annotations, model versions) is lost. Uses its own
+servers, since it stops them."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -7,11 +8,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from mireru.config import Settings
 from mireru.db import make_engine
 from mireru.main import create_app
 from mireru.migrate import upgrade
+from mireru.models import ModelVersion
 from mireru.services.postgres import EmbeddedPostgres
 from mireru.services.redis import EmbeddedRedis
 from mireru.state import AppState
@@ -23,6 +27,7 @@ class Stack:
     client: TestClient
     postgres: EmbeddedPostgres
     redis: EmbeddedRedis
+    engine: Engine
 
 
 @pytest.fixture
@@ -36,7 +41,7 @@ def stack(tmp_path: Path, settings: Settings) -> Iterator[Stack]:
     )
     state = AppState.build(cfg, database_url, redis_url)
     with TestClient(create_app(state)) as client:
-        yield Stack(client, postgres, redis)
+        yield Stack(client, postgres, redis, state.engine)
     state.engine.dispose()
     redis.stop()
     postgres.stop()
@@ -80,6 +85,12 @@ def test_postgres_down_then_back(stack: Stack) -> None:
     c.put(
         f"/api/v1/projects/{pid}/items/{item}/annotations", json={"labels": ["crack"], "keywords": ["rust"]}
     )
+    version = ModelVersion(
+        project_id=pid, version=1, run_id=None, kind="embedding", produces="embedding", base_model="tiny-cnn",
+        config={}, metrics={"val/loss": 0.5}, file_sha256="0" * 64, size_bytes=1,
+    )  # fmt: skip
+    with Session(stack.engine) as session, session.begin():  # a registered model version
+        session.add(version)
     stack.postgres.stop()
 
     down = c.get(f"/api/v1/projects/{pid}/items")
@@ -96,4 +107,6 @@ def test_postgres_down_then_back(stack: Stack) -> None:
     assert back.json()["labels"] == ["crack"]
     assert back.json()["keywords"] == ["rust"]
     assert [p["name"] for p in c.get("/api/v1/projects").json()["projects"]] == ["Durable"]
+    models = c.get(f"/api/v1/projects/{pid}/models").json()["models"]
+    assert [(m["version"], m["metrics"]) for m in models] == [(1, {"val/loss": 0.5})]
     assert c.get("/api/v1/health").status_code == 200
