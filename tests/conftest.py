@@ -16,7 +16,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 from rq import Queue, SimpleWorker
-from sqlalchemy import Connection, create_engine, delete, select, text
+from sqlalchemy import Connection, Engine, create_engine, delete, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -136,9 +136,9 @@ def client(app_state: AppState) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture
-def live_client(settings: Settings, engine) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    """A client whose writes are committed, for tests where a real worker must see them."""
+def committed_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """A client whose writes are committed (real workers must see them); the projects it creates
+    are deleted afterwards. Shared by `live_client` and fixtures that tune the settings."""
     state = AppState.build(settings, settings.database_url or "", settings.redis_url or "")
     state = replace(state, engine=engine, sessions=sessionmaker(bind=engine, expire_on_commit=False))
     with engine.connect() as conn:
@@ -147,6 +147,12 @@ def live_client(settings: Settings, engine) -> Iterator[TestClient]:  # type: ig
         yield c
     with engine.begin() as conn:
         conn.execute(delete(Project).where(Project.id > before))
+
+
+@pytest.fixture
+def live_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """A client whose writes are committed, for tests where a real worker must see them."""
+    yield from committed_client(settings, engine)
 
 
 @pytest.fixture

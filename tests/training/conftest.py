@@ -3,18 +3,13 @@ settings (read by workers from MIRERU_* variables) that make runs report at ever
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select
-from sqlalchemy.orm import sessionmaker
 
 from mireru.config import Settings, get_settings
-from mireru.main import create_app
-from mireru.models import Project
-from mireru.state import AppState
 from mireru.worker import runtime as worker_runtime
+from tests.conftest import committed_client
 
 JOB_DEFAULTS = {
     "MIRERU_TRAINING_PROGRESS_EVERY_S": "0",
@@ -48,17 +43,6 @@ def job_env() -> Iterator[Callable[..., None]]:
     _clear_settings_caches()
 
 
-def _live_client(settings: Settings, engine) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    state = AppState.build(settings, settings.database_url or "", settings.redis_url or "")
-    state = replace(state, engine=engine, sessions=sessionmaker(bind=engine, expire_on_commit=False))
-    with engine.connect() as conn:
-        before = conn.scalar(select(Project.id).order_by(Project.id.desc()).limit(1)) or 0
-    with TestClient(create_app(state)) as c:
-        yield c
-    with engine.begin() as conn:
-        conn.execute(delete(Project).where(Project.id > before))
-
-
 @pytest.fixture
 def training_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"training_events_poll_s": 0.05, "training_stale_after_s": 3.0})
@@ -68,7 +52,7 @@ def training_settings(settings: Settings) -> Settings:
 def live(training_settings: Settings, engine, job_env) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     """Like `live_client` (committed writes, projects deleted afterwards), with quick training
     settings on the API side and per-step reporting on the job side."""
-    yield from _live_client(training_settings, engine)
+    yield from committed_client(training_settings, engine)
 
 
 @pytest.fixture
@@ -76,4 +60,4 @@ def live_no_api_reaper(settings: Settings, engine, job_env) -> Iterator[TestClie
     """A live client whose reads never retry runs themselves (a huge staleness limit), so only a
     worker's heartbeat reaper can notice a dead worker."""
     cfg = settings.model_copy(update={"training_events_poll_s": 0.05, "training_stale_after_s": 86_400.0})
-    yield from _live_client(cfg, engine)
+    yield from committed_client(cfg, engine)
