@@ -52,6 +52,8 @@ def _ddp_rank(rank: int, world_size: int, port: int, out_dir: str) -> None:
          "global_step": result.global_step, "weights": result.model.state_dict()},
         Path(out_dir) / f"rank{rank}.pt",
     )  # fmt: skip
+    # Both ranks leave together: a rank tearing Gloo down while its peer still talks aborts it.
+    torch.distributed.barrier()
     torch.distributed.destroy_process_group()
 
 
