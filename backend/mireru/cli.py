@@ -147,12 +147,9 @@ def db_upgrade(
     from mireru.services.stack import ServiceStack
 
     _logging()
-    stack = ServiceStack.start(_settings(data_dir))
-    try:
+    with ServiceStack.start(_settings(data_dir)) as stack:
         upgrade(engine_for(stack.database_url), revision)
         typer.echo(f"database at revision {revision}")
-    finally:
-        stack.stop()
 
 
 @app.command("backup")
@@ -166,12 +163,9 @@ def backup_cmd(
     from mireru.storage import BlobStore
 
     settings = _settings(data_dir)
-    stack = ServiceStack.start(settings)
-    try:
+    with ServiceStack.start(settings) as stack:
         manifest = backup(stack.database_url, BlobStore(settings.blob_dir), out)
         typer.echo(f"wrote {out}: {manifest['projects']} projects, {manifest['items']} items")
-    finally:
-        stack.stop()
 
 
 @app.command("restore")
@@ -189,15 +183,13 @@ def restore_cmd(
     if not yes:
         typer.confirm("This replaces everything in the database with the backup. Continue?", abort=True)
     settings = _settings(data_dir)
-    stack = ServiceStack.start(settings)
-    try:
-        manifest = restore(stack.database_url, BlobStore(settings.blob_dir), archive)
-        typer.echo(f"restored {archive} from {manifest['created_at']}: {manifest['projects']} projects")
-    except (ValueError, RuntimeError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    finally:
-        stack.stop()
+    with ServiceStack.start(settings) as stack:
+        try:
+            manifest = restore(stack.database_url, BlobStore(settings.blob_dir), archive)
+            typer.echo(f"restored {archive} from {manifest['created_at']}: {manifest['projects']} projects")
+        except (ValueError, RuntimeError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
 
 
 @users_app.command("create-admin")
@@ -216,18 +208,16 @@ def create_admin(
     from mireru.migrate import upgrade
     from mireru.services.stack import ServiceStack
 
-    stack = ServiceStack.start(_settings(data_dir))
-    try:
-        engine = engine_for(stack.database_url)
-        upgrade(engine)
-        with unit_of_work(session_factory(engine)) as session:
-            user = create_user(session, username, password, is_admin=True)
-        typer.echo(f"created administrator {user.username!r} (id {user.id})")
-    except MireruError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(2) from exc
-    finally:
-        stack.stop()
+    with ServiceStack.start(_settings(data_dir)) as stack:
+        try:
+            engine = engine_for(stack.database_url)
+            upgrade(engine)
+            with unit_of_work(session_factory(engine)) as session:
+                user = create_user(session, username, password, is_admin=True)
+            typer.echo(f"created administrator {user.username!r} (id {user.id})")
+        except MireruError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(2) from exc
 
 
 @app.command("import")
@@ -300,8 +290,7 @@ def bench_search(
 
     _logging()
     settings = _settings(data_dir)
-    stack = ServiceStack.start(settings)
-    try:
+    with ServiceStack.start(settings) as stack:
         real = None
         if project is not None or space is not None:
             engine = engine_for(stack.database_url)
@@ -324,8 +313,6 @@ def bench_search(
         )  # fmt: skip
         with bench_database(stack.database_url) as engine:
             run(settings, engine, cfg).emit(as_json)
-    finally:
-        stack.stop()
 
 
 @bench_app.command("load")
@@ -351,15 +338,15 @@ def bench_load(
 
     _logging()
     settings = _settings(data_dir)
-    stack = ServiceStack.start(settings)
     cfg = LoadBench(items=items, dim=dim, clients=clients, seconds=seconds, training=training)
-    try:
-        with bench_database(stack.database_url) as engine, tempfile.TemporaryDirectory() as scratch:
-            scratch_settings = settings.model_copy(update={"data_dir": Path(scratch), "admin_token": None})
-            report = run(scratch_settings, engine, stack.redis_url, cfg, lambda m: typer.echo(m, err=True))
-            report.emit(as_json)
-    finally:
-        stack.stop()
+    with (
+        ServiceStack.start(settings) as stack,
+        bench_database(stack.database_url) as engine,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        scratch_settings = settings.model_copy(update={"data_dir": Path(scratch), "admin_token": None})
+        report = run(scratch_settings, engine, stack.redis_url, cfg, lambda m: typer.echo(m, err=True))
+        report.emit(as_json)
 
 
 @bench_app.command("embed")
@@ -411,12 +398,8 @@ def bench_embed(
     from mireru.services.stack import ServiceStack
 
     settings = _settings(data_dir)
-    stack = ServiceStack.start(settings)
-    try:
-        with bench_database(stack.database_url) as engine:
-            run(cfg, settings, engine).emit(as_json)
-    finally:
-        stack.stop()
+    with ServiceStack.start(settings) as stack, bench_database(stack.database_url) as engine:
+        run(cfg, settings, engine).emit(as_json)
 
 
 if __name__ == "__main__":

@@ -47,8 +47,7 @@ def run_cli_import(settings: Settings, project_ref: str, path: Path, fmt: str | 
         raise _fail(exc) from exc
     if archive is not None:
         archive.close()
-    stack = ServiceStack.start(settings)
-    try:
+    with ServiceStack.start(settings) as stack:
         engine = engine_for(stack.database_url)
         upgrade(engine)
         sessions = session_factory(engine)
@@ -74,14 +73,11 @@ def run_cli_import(settings: Settings, project_ref: str, path: Path, fmt: str | 
             if archive is not None:
                 archive.close()
         typer.echo(result.model_dump_json(indent=2))
-    finally:
-        stack.stop()
 
 
 def run_cli_export(settings: Settings, project_ref: str, out: Path, fmt: str) -> None:
     _check_format(fmt, get_args(ExportFormat))
-    stack = ServiceStack.start(settings)
-    try:
+    with ServiceStack.start(settings) as stack:
         sessions = session_factory(engine_for(stack.database_url))
         with unit_of_work(sessions) as session:
             project = _find_project(session, project_ref)
@@ -91,5 +87,3 @@ def run_cli_export(settings: Settings, project_ref: str, out: Path, fmt: str) ->
         with out.open("wb") as f:
             shutil.copyfileobj(data, f)
         typer.echo(f"wrote {out}")
-    finally:
-        stack.stop()

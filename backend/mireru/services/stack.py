@@ -30,6 +30,12 @@ class ServiceStack:
     def embedded(self) -> list[str]:
         return [name for name, s in (("postgres", self._postgres), ("redis", self._redis)) if s]
 
+    def __enter__(self) -> "ServiceStack":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self._redis is not None:
             self._redis.stop()
