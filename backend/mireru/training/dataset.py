@@ -13,26 +13,33 @@ from mireru.training.kinds.base import Target, TrainingData
 from mireru.training.schemas import DatasetSelection
 
 SNAPSHOT_FORMAT = "mireru.dataset/1"
+MULTI_VALUED: frozenset[Target] = frozenset({"keyword", "box"})
+
+Row = tuple[int, str, int, dict[str, Any]]  # (item id, blob sha256, class index or -1, extras)
 
 
 @dataclass
 class Snapshot:
     classes: list[str]
-    train: list[tuple[int, str, int]]  # (item id, blob sha256, class index)
-    val: list[tuple[int, str, int]]
+    train: list[Row]
+    val: list[Row]
     skipped_multi: int = 0
+    word_vectors: dict[str, list[float]] | None = None
 
     def summary(self) -> dict[str, Any]:
-        return {
+        summary: dict[str, Any] = {
             "train_items": len(self.train),
             "val_items": len(self.val),
             "classes": len(self.classes),
             "skipped_multi_label": self.skipped_multi,
         }
+        if self.word_vectors is not None:
+            summary["word_vectors"] = len(self.word_vectors)
+        return summary
 
     def to_json(self) -> bytes:
         body = {"format": SNAPSHOT_FORMAT, "classes": self.classes, "train": self.train, "val": self.val,
-                "skipped_multi": self.skipped_multi}  # fmt: skip
+                "skipped_multi": self.skipped_multi, "word_vectors": self.word_vectors}  # fmt: skip
         return json.dumps(body, separators=(",", ":")).encode()
 
     @classmethod
@@ -40,19 +47,28 @@ class Snapshot:
         body = json.loads(data)
         if body.get("format") != SNAPSHOT_FORMAT:
             raise ValueError("not a Mireru dataset snapshot")
+
+        def rows(raw: list[list[Any]]) -> list[Row]:
+            # Snapshots written before extras existed have three columns.
+            return [(int(r[0]), str(r[1]), int(r[2]), dict(r[3]) if len(r) > 3 else {}) for r in raw]
+
         return cls(
             classes=list(body["classes"]),
-            train=[(int(i), str(s), int(c)) for i, s, c in body["train"]],
-            val=[(int(i), str(s), int(c)) for i, s, c in body["val"]],
+            train=rows(body["train"]),
+            val=rows(body["val"]),
             skipped_multi=int(body.get("skipped_multi", 0)),
+            word_vectors=body.get("word_vectors"),
         )
 
     def training_data(self, path_of: Any) -> TrainingData:
         """As the kinds want it: image paths from `path_of(sha256)`."""
         return TrainingData(
             classes=self.classes,
-            train=[(str(path_of(sha)), c) for _, sha, c in self.train],
-            val=[(str(path_of(sha)), c) for _, sha, c in self.val],
+            train=[(str(path_of(sha)), c) for _, sha, c, _ in self.train],
+            val=[(str(path_of(sha)), c) for _, sha, c, _ in self.val],
+            train_extras=[extra for *_, extra in self.train],
+            val_extras=[extra for *_, extra in self.val],
+            word_vectors=self.word_vectors,
         )
 
 
@@ -61,31 +77,51 @@ def _held_out(item_id: int, seed: int, fraction: float) -> bool:
     return ((item_id * 2654435761 + seed * 40503) % 2**32) / 2**32 < fraction
 
 
+def _extras(
+    facts: repository.ItemFacts, target: Target, values: list[str], index: dict[str, int]
+) -> dict[str, Any]:
+    extra: dict[str, Any] = {"measurements": facts.measurements, "width": facts.width, "height": facts.height}
+    if target == "keyword":
+        extra["keywords"] = sorted(set(values))
+    elif target == "box":
+        extra["boxes"] = [[x, y, w, h, index[name]] for x, y, w, h, name in facts.boxes]
+    return extra
+
+
 def resolve(
     session: Session, project_id: int, selection: DatasetSelection, target: Target, seed: int
 ) -> Snapshot:
-    """Items with exactly one target value; an item with several labels is ambiguous for a
-    single-label kind and is left out (and counted)."""
+    """Single-valued targets (label, identity) take items with exactly one value: an item with
+    several labels is ambiguous for a single-label kind and is left out (and counted).
+    Multi-valued targets (keyword, box) take every item with at least one."""
     splits = [*selection.train_splits, *selection.val_splits]
     rows = repository.candidates(session, project_id, selection.filters, splits, target)
     by_item: dict[int, list[repository.Candidate]] = {}
     for row in rows:
         by_item.setdefault(row.item_id, []).append(row)
-    single = [found[0] for found in by_item.values() if len(found) == 1]
-    skipped = len(by_item) - len(single)
-    classes = sorted({row.target for row in single})
+    multi = target in MULTI_VALUED
+    chosen = [found for found in by_item.values() if multi or len(found) == 1]
+    skipped = len(by_item) - len(chosen)
+    classes = sorted({row.target for found in chosen for row in found})
     index = {name: i for i, name in enumerate(classes)}
+    facts = repository.item_facts(session, [found[0].item_id for found in chosen], with_boxes=target == "box")
     val_splits = set(selection.val_splits)
+
+    def as_row(found: list[repository.Candidate]) -> Row:
+        first = found[0]
+        values = [r.target for r in found]
+        extra = _extras(facts[first.item_id], target, values, index)
+        return (first.item_id, first.sha256, -1 if multi else index[first.target], extra)
 
     def split_of(row: repository.Candidate) -> str:
         return row.split if row.split is not None else "none"
 
-    train = [(r.item_id, r.sha256, index[r.target]) for r in single if split_of(r) not in val_splits]
-    val = [(r.item_id, r.sha256, index[r.target]) for r in single if split_of(r) in val_splits]
+    train = [as_row(found) for found in chosen if split_of(found[0]) not in val_splits]
+    val = [as_row(found) for found in chosen if split_of(found[0]) in val_splits]
     if not val and selection.val_fraction > 0 and len(train) >= 4:
         held = [row for row in train if _held_out(row[0], seed, selection.val_fraction)]
         if held and len(held) < len(train):
-            kept = set(held)
+            kept = {row[0] for row in held}
             val = held
-            train = [row for row in train if row not in kept]
+            train = [row for row in train if row[0] not in kept]
     return Snapshot(classes=classes, train=train, val=val, skipped_multi=skipped)

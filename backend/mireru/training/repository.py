@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, aliased
 from mireru.items.repository import filter_conditions
 from mireru.items.schemas import ItemFilter
 from mireru.models import (
+    Box,
     Item,
+    ItemKeyword,
     ItemLabel,
     Job,
     LabelClass,
@@ -92,12 +94,36 @@ def _split_condition(splits: Sequence[str]) -> ColumnElement[bool]:
 
 def _candidate_query(project_id: int, f: ItemFilter, splits: Sequence[str], target: Target) -> Any:
     conds = [*filter_conditions(project_id, f), _split_condition(splits)]
+    # Aliases: the filters' EXISTS subqueries must not correlate with these joins.
+    item_label, label_class = aliased(ItemLabel), aliased(LabelClass)
     if target == "identity":
         return select(Item.id, Item.sha256, Item.split, Item.identity.label("target")).where(
             and_(*conds), Item.identity.is_not(None)
         )
-    # Aliases: the label filter's EXISTS subquery must not correlate with this join.
-    item_label, label_class = aliased(ItemLabel), aliased(LabelClass)
+    if target == "identity_or_label":
+        # Prefixed so an identity and a class that share a name stay different targets.
+        value = func.coalesce("identity:" + Item.identity, "label:" + label_class.name)
+        return (
+            select(Item.id, Item.sha256, Item.split, value.label("target"))
+            .outerjoin(item_label, and_(item_label.item_id == Item.id, Item.identity.is_(None)))
+            .outerjoin(label_class, label_class.id == item_label.label_class_id)
+            .where(and_(*conds), value.is_not(None))
+        )
+    if target == "keyword":
+        item_keyword = aliased(ItemKeyword)
+        return (
+            select(Item.id, Item.sha256, Item.split, item_keyword.keyword.label("target"))
+            .join(item_keyword, item_keyword.item_id == Item.id)
+            .where(and_(*conds))
+        )
+    if target == "box":
+        box = aliased(Box)
+        return (
+            select(Item.id, Item.sha256, Item.split, label_class.name.label("target"))
+            .join(box, box.item_id == Item.id)
+            .join(label_class, label_class.id == box.label_class_id)
+            .where(and_(*conds))
+        )
     return (
         select(Item.id, Item.sha256, Item.split, label_class.name.label("target"))
         .join(item_label, item_label.item_id == Item.id)
@@ -112,6 +138,38 @@ def candidates(
     """Selected items with their target, one row per (item, target value), in item order."""
     stmt = _candidate_query(project_id, f, splits, target).order_by(Item.id)
     return [Candidate(i, sha, split, t) for i, sha, split, t in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What kinds may need of an item besides its target: its size, readings and boxes."""
+
+    width: int
+    height: int
+    measurements: dict[str, float]
+    boxes: list[tuple[float, float, float, float, str]]
+
+
+def item_facts(session: Session, item_ids: Sequence[int], with_boxes: bool) -> dict[int, ItemFacts]:
+    facts: dict[int, ItemFacts] = {}
+    ids = list(item_ids)
+    for start in range(0, len(ids), 10_000):
+        chunk = ids[start : start + 10_000]
+        rows = session.execute(
+            select(Item.id, Item.width, Item.height, Item.measurements).where(Item.id.in_(chunk))
+        )
+        for item_id, width, height, measurements in rows:
+            facts[item_id] = ItemFacts(width, height, dict(measurements or {}), [])
+        if with_boxes:
+            boxes = session.execute(
+                select(Box.item_id, Box.x, Box.y, Box.w, Box.h, LabelClass.name)
+                .join(LabelClass, LabelClass.id == Box.label_class_id)
+                .where(Box.item_id.in_(chunk))
+                .order_by(Box.item_id, Box.id)
+            )
+            for item_id, x, y, w, h, name in boxes:
+                facts[item_id].boxes.append((x, y, w, h, name))
+    return facts
 
 
 def count_candidates(

@@ -74,9 +74,10 @@ def start_run(
             f"{[*selection.train_splits, *selection.val_splits]}; annotate some or widen the filters",
             field="dataset",
         )
-    if targets < 2:
+    if targets < spec.min_targets:
         raise InvalidInput(
-            f"a {spec.kind} run needs items of at least 2 different {target}s; the selection has {targets}",
+            f"a {spec.kind} run needs items of at least {spec.min_targets} different {target}s; "
+            f"the selection has {targets}",
             field="dataset",
         )
     job = jobs_repo.create(session, "training", TRAINING_QUEUE, project.id, {"kind": spec.kind})

@@ -6,7 +6,7 @@ import torch at module level: `build_task` and `load_inference` import the ml co
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from mireru.ml.train.task import TrainTask
 
 Produces = Literal["embedding", "prediction"]
-Target = Literal["label", "identity"]
+# What one training example is annotated with: one class label, one identity, the identity or else
+# the label, all of an item's keywords, or all of its boxes.
+Target = Literal["label", "identity", "identity_or_label", "keyword", "box"]
 EMBEDDING_SLOT = "embedding"
 
 
@@ -75,11 +77,23 @@ class CommonParams(BaseModel):
 
 @dataclass(frozen=True)
 class TrainingData:
-    """A run's dataset as the job hands it to a kind: class names and (image path, class index)."""
+    """A run's dataset as the job hands it to a kind: class names, (image path, class index) and,
+    in the same order, one `extras` dict per example.
+
+    Every extra has "measurements" ({key: float}, the item's sensor readings), "width" and
+    "height" (original pixels). For target "keyword" the class index is -1, `classes` is the
+    keyword vocabulary and the extra has "keywords" ([str]); for target "box" the class index is
+    -1, `classes` are the box labels and the extra has "boxes" ([[x, y, w, h, class index]] in
+    original pixels, (x, y) the top-left corner). `word_vectors` ({word: vector}) is the project's
+    active word model restricted to the keywords, for kinds that ask for it.
+    """
 
     classes: list[str]
     train: list[tuple[str, int]]
     val: list[tuple[str, int]]
+    train_extras: list[dict[str, Any]] = field(default_factory=list)
+    val_extras: list[dict[str, Any]] = field(default_factory=list)
+    word_vectors: dict[str, list[float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,8 @@ class KindSpec:
     target: Callable[[Any], Target]
     build_task: Callable[[Any, TrainingData], "TrainTask"]
     load_inference: Callable[[Path, str], Any]
+    min_targets: int = 2  # distinct classes/identities/keywords a selection needs (a detector: 1)
+    needs_word_vectors: bool = False  # the run snapshots the project's active word model
 
     @property
     def slot(self) -> str:
