@@ -11,6 +11,8 @@ from mireru.embeddings.endpoints import router as embeddings_router
 from mireru.error_schemas import ERROR_RESPONSES
 from mireru.items.endpoints import router as items_router
 from mireru.jobs.endpoints import router as jobs_router
+from mireru.keywords.endpoints import router as words_router
+from mireru.predict.endpoints import router as predict_router
 from mireru.projects.endpoints import router as projects_router
 from mireru.registry.endpoints import router as registry_router
 from mireru.search.endpoints import router as search_router
@@ -25,7 +27,8 @@ api_router.include_router(access_public_router)
 protected = APIRouter(dependencies=[Depends(authorize)])
 for router in (
     access_router, projects_router, items_router, annotations_router, datasets_router, jobs_router,
-    embeddings_router, search_router, training_router, registry_router,
+    embeddings_router, search_router, training_router, registry_router, predict_router,
+    words_router,
 ):  # fmt: skip
     protected.include_router(router)
 api_router.include_router(protected)

@@ -21,6 +21,8 @@ bench_app = typer.Typer(help="Benchmarks: a table for people, --json for machine
 app.add_typer(bench_app, name="bench")
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+eval_app = typer.Typer(help="Evaluate models and spaces.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 log = logging.getLogger("mireru")
 
@@ -400,6 +402,207 @@ def bench_embed(
     settings = _settings(data_dir)
     with ServiceStack.start(settings) as stack, bench_database(stack.database_url) as engine:
         run(cfg, settings, engine).emit(as_json)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    project: Annotated[str, typer.Option(help="Project name or id")],
+    space: Annotated[int, typer.Option(help="Embedding space id")],
+    split: Annotated[str, typer.Option(help="Comma-separated splits (train, val, test, none)")] = "val,test",
+    target: Annotated[str, typer.Option(help="identity_or_label, identity or label")] = "identity_or_label",
+    ks: Annotated[str, typer.Option(help="K values of Recall@K and Precision@K")] = "1,5,10",
+    write: Annotated[
+        bool, typer.Option("--write/--no-write", help="Store the metrics on the space's model version")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="The result as JSON on stdout")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Recall@1/5/10, Precision@K and mAP@R (overall and per class) of a space's stored vectors on
+    the items of the chosen splits; written to the model version the space was built from."""
+    from mireru.evaluation import run_cli_eval
+
+    splits = [s.strip() for s in split.split(",") if s.strip()]
+    run_cli_eval(_settings(data_dir), project, space, splits, target, _ints(ks), write, as_json)
+
+
+@bench_app.command("triplet")
+def bench_triplet(
+    dataset: Annotated[str, typer.Option(help="digits, skimage or project:<id>")] = "digits",
+    epochs: Annotated[int, typer.Option(help="Epochs per method")] = 8,
+    base_model: Annotated[str, typer.Option(help="tiny-cnn or <family>:<name>[@<weights>]")] = "tiny-cnn",
+    image_size: Annotated[int, typer.Option(help="Input size in pixels")] = 32,
+    batch_size: Annotated[int, typer.Option(help="Examples (triplets, pairs, images) per step")] = 64,
+    lr: Annotated[float, typer.Option(help="Learning rate")] = 3e-3,
+    embedding_dim: Annotated[int, typer.Option(help="Embedding length")] = 64,
+    methods: Annotated[
+        str, typer.Option(help="Methods to train")
+    ] = "search_mined,classification,random,batch_hard",
+    engine: Annotated[str, typer.Option(help="Mining search: exact or ivf")] = "exact",
+    margin: Annotated[float, typer.Option(help="Triplet margin (cosine distance)")] = 0.2,
+    max_per_query: Annotated[int, typer.Option(help="Mined triplets per query and epoch")] = 5,
+    semi_hard_share: Annotated[float, typer.Option(help="Share of semi-hard mined triplets")] = 0.0,
+    positive: Annotated[str, typer.Option(help="Mined triplets' positive: random or hardest")] = "random",
+    mining_scale: Annotated[int, typer.Option(help="Also time one epoch's mining at this many images")] = 0,
+    search_scale: Annotated[int, typer.Option(help="Also time the miner alone on this many vectors")] = 0,
+    pgvector_scale: Annotated[
+        int, typer.Option(help="Also time one mining round through pgvector at this many vectors")
+    ] = 0,
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N")] = "auto",
+    workers: Annotated[int, typer.Option(help="Image-decoding processes")] = 0,
+    limit: Annotated[int, typer.Option(help="At most this many images per split (0: all)")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the data split, sampling and initialisation")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON on stdout (table on stderr)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Search-mined triplets against classification, random triplets and online batch-hard mining
+    with the same backbone, epochs and images: test Recall@1, mAP@R, training time, mining share."""
+    from mireru.bench.triplet import TripletBench, run
+
+    try:
+        cfg = TripletBench(
+            dataset=dataset, epochs=epochs, base_model=base_model, image_size=image_size,
+            batch_size=batch_size, lr=lr, embedding_dim=embedding_dim, engine=engine, margin=margin,
+            max_per_query=max_per_query, semi_hard_share=semi_hard_share, positive=positive,
+            mining_scale=mining_scale, search_scale=search_scale, device=device, num_workers=workers,
+            limit=limit, seed=seed, methods=tuple(m.strip() for m in methods.split(",") if m.strip()),
+        )  # fmt: skip
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    # The streams of now: emit's defaults are those of import time (CliRunner swaps them).
+    out, err = sys.stdout, sys.stderr
+    if not dataset.startswith("project:") and pgvector_scale <= 0:
+        run(cfg).emit(as_json, out=out, log=err)
+        return
+    from mireru.bench.project_dataset import project_dataset
+    from mireru.bench.seed import bench_database
+    from mireru.bench.triplet_pgvector import pgvector_mining_notes
+    from mireru.db import engine_for, session_factory, unit_of_work
+    from mireru.services.stack import ServiceStack
+    from mireru.storage import BlobStore
+
+    settings = _settings(data_dir)
+    data = None
+    with ServiceStack.start(settings) as stack:
+        if dataset.startswith("project:"):
+            with unit_of_work(session_factory(engine_for(stack.database_url))) as s:
+                pid = int(dataset.removeprefix("project:"))
+                data = project_dataset(s, BlobStore(settings.blob_dir), pid, seed)
+        if pgvector_scale > 0:
+            with bench_database(stack.database_url) as scratch:
+                cfg.notes.extend(pgvector_mining_notes(scratch, pgvector_scale, embedding_dim))
+    run(cfg, data).emit(as_json, out=out, log=err)
+
+
+@bench_app.command("classify")
+def bench_classify(
+    dataset: Annotated[
+        str, typer.Option(help="digits-limits (label from digit and temperature together) or digits")
+    ] = "digits-limits",
+    base_model: Annotated[
+        str, typer.Option(help="tiny-cnn or <torchvision|open_clip>:<name>[@weights]")
+    ] = "tiny-cnn",
+    image_size: Annotated[int, typer.Option(help="Input size in pixels (the 8x8 digits are upscaled)")] = 32,
+    epochs: Annotated[int, typer.Option(help="Training epochs for each method")] = 20,
+    batch_size: Annotated[int, typer.Option(help="Images per step")] = 32,
+    lr: Annotated[float, typer.Option(help="Learning rate (AdamW, cosine schedule)")] = 3e-3,
+    augmentation: Annotated[str, typer.Option(help="inspection, natural, light or none")] = "light",
+    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:N or auto")] = "cpu",
+    seed: Annotated[int, typer.Option(help="Seeds the readings, the split and training")] = 0,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N digits (quick runs)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON on stdout (table on stderr)")] = False,
+) -> None:
+    """Image-only against image + measurements classifiers on the same split of real images
+    (scikit-learn's digits with sensor readings): accuracy, macro-F1, train and inference images/s."""
+    from typing import cast
+
+    from mireru.bench.classify import ClassifyBench, run
+    from mireru.bench.digits import DATASETS
+    from mireru.ml.classify.augment import PRESETS, Preset
+
+    _logging()
+    if dataset not in DATASETS:
+        raise typer.BadParameter(f"use one of {', '.join(DATASETS)}", param_hint="--dataset")
+    if augmentation not in PRESETS:
+        raise typer.BadParameter(f"use one of {', '.join(PRESETS)}", param_hint="--augmentation")
+    cfg = ClassifyBench(
+        dataset=dataset, base_model=base_model, image_size=image_size, epochs=epochs,
+        batch_size=batch_size, lr=lr, augmentation=cast("Preset", augmentation), device=device, seed=seed,
+        limit=limit,
+    )  # fmt: skip
+    run(cfg).emit(as_json)
+
+
+@bench_app.command("detect")
+def bench_detect(
+    models: Annotated[
+        str, typer.Option(help="Comma-separated: tiny, ssdlite320_mobilenet_v3_large, fasterrcnn_...")
+    ] = "tiny,ssdlite320_mobilenet_v3_large",
+    train_images: Annotated[int, typer.Option(help="Generated training scenes")] = 200,
+    val_images: Annotated[int, typer.Option(help="Generated validation scenes")] = 60,
+    scene_size: Annotated[int, typer.Option(help="Typical longer side of the scenes in pixels")] = 160,
+    image_size: Annotated[int | None, typer.Option(help="Model input side (default: scene size)")] = None,
+    epochs: Annotated[int, typer.Option(help="Training epochs for each model")] = 12,
+    batch_size: Annotated[int, typer.Option(help="Images per step")] = 8,
+    lr: Annotated[
+        float, typer.Option(help="Learning rate (AdamW, warm-up, cosine); x0.1 with a pretrained backbone")
+    ] = 2e-3,
+    pretrained_backbone: Annotated[
+        str, typer.Option(help="auto (ImageNet weights found on this machine), none, a tag or a file")
+    ] = "auto",
+    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:N or auto")] = "cpu",
+    amp: Annotated[str, typer.Option(help="Mixed precision: auto (bf16/fp16 on CUDA), on, off")] = "auto",
+    workers: Annotated[int, typer.Option(help="Image-decoding processes while training")] = 0,
+    seed: Annotated[int, typer.Option(help="Seeds the scenes and training")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON on stdout (table on stderr)")] = False,
+) -> None:
+    """Detection models trained and evaluated on the same generated scenes with exact boxes
+    (real photos as backgrounds, digits as objects): mAP@0.5, mAP@[.5:.95], train and inference
+    images/s."""
+    from mireru.bench.detect import DetectBench, run
+    from mireru.ml.detect.models import MODELS
+
+    _logging()
+    chosen = [m.strip() for m in models.split(",") if m.strip()]
+    unknown = [m for m in chosen if m not in MODELS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"unknown {unknown}; use some of {', '.join(MODELS)}", param_hint="--models")
+    if amp not in ("auto", "on", "off"):
+        raise typer.BadParameter("use auto, on or off", param_hint="--amp")
+    cfg = DetectBench(
+        models=chosen, train_images=train_images, val_images=val_images, scene_size=scene_size,
+        image_size=image_size, epochs=epochs, batch_size=batch_size, lr=lr,
+        pretrained_backbone=pretrained_backbone, device=device, amp=amp,  # type: ignore[arg-type]
+        num_workers=workers, seed=seed,
+    )  # fmt: skip
+    run(cfg).emit(as_json)
+
+
+@bench_app.command("keywords")
+def bench_keywords(
+    epochs: Annotated[int, typer.Option(help="Training epochs for each model")] = 20,
+    k: Annotated[int, typer.Option(help="k of precision/recall/F1@k (top k of the ranked words)")] = 3,
+    zero_shot_k: Annotated[
+        int, typer.Option(help="Nearest words per kept output searched for held-out words")
+    ] = 3,
+    num_outputs: Annotated[int, typer.Option(help="Output vectors of the keyword network")] = 8,
+    base_model: Annotated[str, typer.Option(help="tiny-cnn or <torchvision|open_clip>:<name>")] = "tiny-cnn",
+    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:N or auto")] = "cpu",
+    seed: Annotated[int, typer.Option(help="Seeds the split, the word vectors and training")] = 0,
+    limit: Annotated[int | None, typer.Option(help="Use only this many of the 1,797 images")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON on stdout (table on stderr)")] = False,
+) -> None:
+    """Keyword suggestion on real digit scans tagged with 4-6 keywords: the word-vector network
+    with greedy and with Hungarian pairing against a binary cross-entropy classifier, trained on the
+    same data: precision/recall/F1@k, count error and zero-shot hits on held-out words."""
+    from mireru.bench.keywords import KeywordBench, emit, run
+
+    _logging()
+    logging.getLogger("gensim").setLevel(logging.WARNING)  # a line per word2vec epoch otherwise
+    cfg = KeywordBench(
+        epochs=epochs, k=k, zero_shot_k=zero_shot_k, num_outputs=num_outputs, base_model=base_model,
+        device=device, seed=seed, limit=limit,
+    )  # fmt: skip
+    emit(run(cfg, lambda m: typer.echo(m, err=True)), as_json)
 
 
 if __name__ == "__main__":

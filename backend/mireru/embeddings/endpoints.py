@@ -3,8 +3,15 @@
 from fastapi import APIRouter, Response
 
 from mireru.deps import DbId, DispatcherDep, SessionDep
-from mireru.embeddings import service
-from mireru.embeddings.schemas import IndexConfig, SpaceCreate, SpaceList, SpaceRead
+from mireru.embeddings import evaluate, service
+from mireru.embeddings.schemas import (
+    IndexConfig,
+    RetrievalEvalRequest,
+    RetrievalEvaluation,
+    SpaceCreate,
+    SpaceList,
+    SpaceRead,
+)
 from mireru.jobs.schemas import JobRead
 from mireru.jobs.service import get_job
 from mireru.projects.service import get_project
@@ -71,6 +78,23 @@ def rebuild_index(
         session, dispatcher, project, service.get_space(session, project, space_id), index
     )
     return JobRead.model_validate(get_job(session, job_id))
+
+
+@router.post(
+    "/projects/{project_id}/spaces/{space_id}/evaluate",
+    response_model=RetrievalEvaluation,
+    summary="Evaluate a space's retrieval quality",
+)
+def evaluate_space(
+    project_id: DbId, space_id: DbId, session: SessionDep, data: RetrievalEvalRequest | None = None
+) -> RetrievalEvaluation:
+    """Recall@K, Precision@K and mAP@R (overall and per class) of the space's stored vectors over
+    the items of the chosen splits, each querying all the others; when the space was built from a
+    model version, the metrics are stored on it as "eval/...". Runs in the request, for up to
+    10,000 items (more: `mireru eval retrieval`)."""
+    project = get_project(session, project_id)
+    space = service.get_space(session, project, space_id)
+    return evaluate.evaluate_space(session, space, data or RetrievalEvalRequest())
 
 
 @router.delete("/projects/{project_id}/spaces/{space_id}", status_code=204, summary="Delete a space")

@@ -18,13 +18,14 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    or_,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Session
 
-from mireru.models import Embedding, EmbeddingSpace, Item, Job, ModelVersion
+from mireru.models import Embedding, EmbeddingSpace, Item, ItemLabel, Job, LabelClass, ModelVersion
 
 # pgvector limits for indexed columns: vector up to 2,000 dimensions, halfvec up to 4,000.
 MAX_INDEXED_DIMS = {"vector": 2000, "halfvec": 4000}
@@ -263,6 +264,65 @@ def item_vector(
     value, passes = row
     array = value.to_numpy() if hasattr(value, "to_numpy") else np.asarray(value, dtype=np.float32)
     return np.asarray(array, dtype=np.float32), bool(passes)
+
+
+def _split_condition(splits: Sequence[str]) -> ColumnElement[bool]:
+    named = [s for s in splits if s != "none"]
+    conds: list[ColumnElement[bool]] = []
+    if named:
+        conds.append(Item.split.in_(named))
+    if "none" in splits:
+        conds.append(Item.split.is_(None))
+    return or_(*conds)
+
+
+def item_targets(
+    session: Session, space: SpaceShape, splits: Sequence[str]
+) -> dict[int, tuple[str | None, list[str]]]:
+    """Items of the splits that have a vector in the space: {item id: (identity, label names)}."""
+    has_vector = exists().where(Embedding.space_id == space.id, Embedding.item_id == Item.id)
+    stmt = (
+        select(Item.id, Item.identity, LabelClass.name)
+        .outerjoin(ItemLabel, ItemLabel.item_id == Item.id)
+        .outerjoin(LabelClass, LabelClass.id == ItemLabel.label_class_id)
+        .where(Item.project_id == space.project_id, _split_condition(splits), has_vector)
+        .order_by(Item.id)
+    )
+    found: dict[int, tuple[str | None, list[str]]] = {}
+    for item_id, identity, label in session.execute(stmt):
+        entry = found.setdefault(int(item_id), (identity, []))
+        if label is not None:
+            entry[1].append(str(label))
+    return found
+
+
+def space_vectors(
+    session: Session, space: SpaceShape, item_ids: Sequence[int]
+) -> tuple[list[int], np.ndarray]:
+    """The items' vectors in the space as one float32 matrix, in item id order."""
+    vec = Embedding.half if space.storage == "halfvec" else Embedding.vector
+    ids: list[int] = []
+    rows: list[np.ndarray] = []
+    wanted = sorted(item_ids)
+    for start in range(0, len(wanted), 10_000):
+        chunk = wanted[start : start + 10_000]
+        stmt = (
+            select(Embedding.item_id, vec)
+            .where(space.same_space(), Embedding.item_id.in_(chunk))
+            .order_by(Embedding.item_id)
+        )
+        for item_id, value in session.execute(stmt):
+            array = value.to_numpy() if hasattr(value, "to_numpy") else value
+            ids.append(int(item_id))
+            rows.append(np.asarray(array, dtype=np.float32))
+    matrix = np.stack(rows) if rows else np.zeros((0, space.dimension), dtype=np.float32)
+    return ids, matrix
+
+
+def record_version_metrics(session: Session, version: ModelVersion, metrics: dict[str, float]) -> None:
+    """Merge metrics into the version's (a new dict, so the JSONB column is seen as changed)."""
+    version.metrics = {**version.metrics, **metrics}
+    session.flush()
 
 
 # --- per-space vector indexes ---------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Metric = Literal["cosine", "l2", "ip"]
 Storage = Literal["vector", "halfvec"]
@@ -100,3 +100,60 @@ class SpaceRead(BaseModel):
 class SpaceList(BaseModel):
     spaces: list[SpaceRead]
     active_space_id: int | None
+
+
+# --- retrieval evaluation --------------------------------------------------------------------------
+
+EvalSplit = Literal["train", "val", "test", "none"]
+EvalTarget = Literal["identity_or_label", "identity", "label"]
+
+
+class RetrievalEvalRequest(BaseModel):
+    """Which items to score the space's stored vectors on, and what makes two items a match."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    splits: list[EvalSplit] = Field(
+        default=["val", "test"], min_length=1, description='item splits to evaluate; "none": no split'
+    )
+    target: EvalTarget = Field(
+        default="identity_or_label",
+        description="relevant = same identity, same label (items with exactly one), or the identity "
+        "where an item has one and its label otherwise",
+    )
+    ks: list[int] = Field(default=[1, 5, 10], min_length=1, max_length=10, description="K of Recall@K")
+    write_to_model_version: bool = Field(
+        default=True, description="store the metrics on the model version the space was built from"
+    )
+
+    @field_validator("ks")
+    @classmethod
+    def _positive_ks(cls, value: list[int]) -> list[int]:
+        if any(k < 1 or k > 1000 for k in value):
+            raise ValueError("every k must be between 1 and 1000")
+        return sorted(set(value))
+
+
+class ClassRetrieval(BaseModel):
+    name: str = Field(description="the class label or identity")
+    queries: int
+    recall: dict[str, float] = Field(description="Recall@K by K")
+    precision: dict[str, float] = Field(description="Precision@K by K")
+    map_at_r: float
+
+
+class RetrievalEvaluation(BaseModel):
+    """Every evaluated item queries all the others (itself left out) by the space's metric."""
+
+    space_id: int
+    model_version_id: int | None = Field(description="the version the space was built from, if any")
+    splits: list[EvalSplit]
+    target: EvalTarget
+    items: int = Field(description="items with a vector and a target in the splits")
+    queries: int = Field(description="items scored (they have at least one other item of their target)")
+    unanswerable: int = Field(description="items that are the only one of their target (not scored)")
+    metrics: dict[str, float] = Field(
+        description='"eval/recall@K", "eval/precision@K" and "eval/map@r", as written to the model version'
+    )
+    per_class: list[ClassRetrieval]
+    written_to_model_version: bool

@@ -26,9 +26,10 @@ class ImageInfo:
     thumbnail: bytes
 
 
-def inspect_image(data: bytes, filename: str, max_pixels: int, thumb_size: int) -> ImageInfo:
-    """Fully decode the image (so truncation is caught now, not at training time) and make a
-    thumbnail. Raises a client error that names the file and the problem."""
+def open_checked(data: bytes, filename: str, max_pixels: int) -> Image.Image:
+    """The image fully decoded (so truncation is caught now, not at training time), within the
+    pixel limit and in a supported format. Raises a client error that names the file and the
+    problem."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -48,7 +49,6 @@ def inspect_image(data: bytes, filename: str, max_pixels: int, thumb_size: int) 
                     filename=filename,
                 )
             image.load()
-            thumb = _thumbnail(image, thumb_size)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         if isinstance(exc, UnidentifiedImageError):
             raise UnsupportedMedia(f"{filename}: not an image file", filename=filename) from exc
@@ -57,7 +57,15 @@ def inspect_image(data: bytes, filename: str, max_pixels: int, thumb_size: int) 
         raise InvalidInput(
             f"{filename}: the image is corrupt or truncated ({exc})", filename=filename
         ) from exc
-    return ImageInfo(MEDIA_TYPES[fmt], width, height, thumb)
+    return image
+
+
+def inspect_image(data: bytes, filename: str, max_pixels: int, thumb_size: int) -> ImageInfo:
+    """Check and fully decode the image (see `open_checked`) and make a thumbnail."""
+    image = open_checked(data, filename, max_pixels)
+    return ImageInfo(
+        MEDIA_TYPES[image.format or ""], image.width, image.height, _thumbnail(image, thumb_size)
+    )
 
 
 def _thumbnail(image: Image.Image, size: int) -> bytes:

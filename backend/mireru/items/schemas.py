@@ -69,6 +69,12 @@ class ItemRead(BaseModel):
     labels: list[str]
     keywords: list[str]
     boxes: list[BoxRead]
+    source_item_id: int | None = Field(
+        default=None, description="for a crop made by a detector: the item it was cut from"
+    )
+    source_box: dict[str, Any] | None = Field(
+        default=None, description="for a crop: the detection (x, y, w, h, label, score, model_id)"
+    )
     created_at: datetime
     updated_at: datetime
     image_url: str

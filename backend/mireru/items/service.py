@@ -52,6 +52,8 @@ def to_read(item: Item) -> ItemRead:
         labels=sorted(lbl.label_class.name for lbl in item.labels),
         keywords=sorted(k.keyword for k in item.keywords),
         boxes=[BoxRead(id=b.id, label=b.label_class.name, x=b.x, y=b.y, w=b.w, h=b.h) for b in item.boxes],
+        source_item_id=item.source_item_id,
+        source_box=item.source_box,
         created_at=item.created_at,
         updated_at=item.updated_at,
         image_url=f"{base}/image",

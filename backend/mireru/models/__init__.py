@@ -8,7 +8,9 @@ from mireru.models.item import SPLITS, Item
 from mireru.models.job import JOB_STATUSES, Job
 from mireru.models.project import Project
 from mireru.models.registry import PRODUCES, Deployment, ModelVersion
+from mireru.models.suggestion import SUGGESTION_KINDS, SUGGESTION_STATUSES, Suggestion
 from mireru.models.training import FINISHED_STATUSES, RUN_STATUSES, TrainingLog, TrainingMetric, TrainingRun
+from mireru.models.words import WORD_MODEL_SOURCES, WORD_MODEL_STATUSES, ItemKeywordVector, Word, WordModel
 
 __all__ = [
     "FINISHED_STATUSES",
@@ -20,6 +22,10 @@ __all__ = [
     "SPACE_STATUSES",
     "SPLITS",
     "STORAGES",
+    "SUGGESTION_KINDS",
+    "SUGGESTION_STATUSES",
+    "WORD_MODEL_SOURCES",
+    "WORD_MODEL_STATUSES",
     "ApiKey",
     "AuthSession",
     "Base",
@@ -29,14 +35,18 @@ __all__ = [
     "EmbeddingSpace",
     "Item",
     "ItemKeyword",
+    "ItemKeywordVector",
     "ItemLabel",
     "Job",
     "LabelClass",
     "ModelVersion",
     "Project",
     "ProjectMember",
+    "Suggestion",
     "TrainingLog",
     "TrainingMetric",
     "TrainingRun",
     "User",
+    "Word",
+    "WordModel",
 ]

@@ -34,6 +34,11 @@ class Item(Timestamped, Base):
     text: Mapped[str | None] = mapped_column(Text)
     split: Mapped[str | None] = mapped_column(String(10), index=True)
     identity: Mapped[str | None] = mapped_column(String(200), index=True)
+    # A crop cut from another item by a detector (detect-then-retrieve): where it came from.
+    source_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True
+    )
+    source_box: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
     labels: Mapped[list[ItemLabel]] = relationship(
         lazy="raise", cascade="all, delete-orphan", passive_deletes=True

@@ -152,6 +152,11 @@ def _activate(
     if version.produces == "embedding":
         deployment.status = "reembedding"
         deployment.reembed_job_id = reembed.start_reembedding(session, dispatcher, project, version)
+    elif deployment.slot == "keywords":
+        # Search by words compares against the version's output vectors per item: store them.
+        from mireru.keywords.service import queue_keyword_vectors
+
+        queue_keyword_vectors(session, dispatcher, project.id, version.id)
     return repository.add_deployment(session, deployment)
 
 

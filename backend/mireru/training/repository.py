@@ -172,6 +172,19 @@ def item_facts(session: Session, item_ids: Sequence[int], with_boxes: bool) -> d
     return facts
 
 
+def measurement_keys_present(
+    session: Session, project_id: int, f: ItemFilter, splits: Sequence[str], keys: Sequence[str]
+) -> set[str]:
+    """Which of `keys` at least one selected item has a reading for."""
+    conds = [*filter_conditions(project_id, f), _split_condition(splits)]
+    present = set()
+    for key in keys:
+        found = session.scalar(select(Item.id).where(*conds, Item.measurements.has_key(key)).limit(1))
+        if found is not None:
+            present.add(key)
+    return present
+
+
 def count_candidates(
     session: Session, project_id: int, f: ItemFilter, splits: Sequence[str], target: Target
 ) -> tuple[int, int]:

@@ -96,6 +96,11 @@ def _snapshot(rt: Runtime, claimed: Claimed, reporter: DbReporter) -> Snapshot:
     target = claimed.spec.target(claimed.params)
     with unit_of_work(rt.sessions) as session:
         snapshot = resolve(session, claimed.project_id, claimed.selection, target, claimed.params.seed)
+        if claimed.spec.needs_word_vectors:
+            # Kept in the snapshot, so a resumed run uses the same vectors if the words change.
+            from mireru.keywords.queries import word_vectors_for
+
+            snapshot.word_vectors = word_vectors_for(session, claimed.project_id, snapshot.classes)
     if not snapshot.train:
         raise ValueError("the dataset selection has no training items any more")
     digest, _ = rt.blobs.put(snapshot.to_json())

@@ -80,6 +80,20 @@ def start_run(
             f"the selection has {targets}",
             field="dataset",
         )
+    keys: list[str] = list(getattr(params, "measurement_keys", None) or [])
+    if keys:
+        splits = [*selection.train_splits, *selection.val_splits]
+        present = repository.measurement_keys_present(session, project.id, selection.filters, splits, keys)
+        if missing := [k for k in keys if k not in present]:
+            raise InvalidInput(
+                f"measurement_keys {missing} are on none of the selected items; add those readings or "
+                "choose other keys",
+                field="params.measurement_keys",
+            )
+    if spec.needs_word_vectors:
+        from mireru.keywords.queries import active_model
+
+        active_model(session, project.id)  # 409 saying how to get word vectors, before queueing
     job = jobs_repo.create(session, "training", TRAINING_QUEUE, project.id, {"kind": spec.kind})
     run = repository.add_run(
         session,

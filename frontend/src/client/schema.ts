@@ -732,6 +732,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/spaces/{space_id}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate a space's retrieval quality
+         * @description Recall@K, Precision@K and mAP@R (overall and per class) of the space's stored vectors over
+         *     the items of the chosen splits, each querying all the others; when the space was built from a
+         *     model version, the metrics are stored on it as "eval/...". Runs in the request, for up to
+         *     10,000 items (more: `mireru eval retrieval`).
+         */
+        post: operations["evaluate_space_api_v1_projects__project_id__spaces__space_id__evaluate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/search": {
         parameters: {
             query?: never;
@@ -1084,6 +1107,330 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/predict/classify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Classify an image
+         * @description Top classes with probabilities from the deployed classifier (or `model_id`), for an item
+         *     or an uploaded image; a model trained with sensor readings fuses `measurements` (missing
+         *     readings are imputed from the training data).
+         */
+        post: operations["classify_api_v1_projects__project_id__predict_classify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/predict/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Detect objects
+         * @description Boxes (original-image pixels), classes and scores from the deployed detector (or
+         *     `model_id`), for an item or an uploaded image.
+         */
+        post: operations["detect_api_v1_projects__project_id__predict_detect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/predict/keywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suggest keywords
+         * @description Keywords with scores from the deployed keywords model (or `model_id`): each output vector
+         *     whose norm passes the model's threshold is matched against the project's active word model,
+         *     so the number of keywords varies per image and words never used as labels can appear.
+         */
+        post: operations["keywords_api_v1_projects__project_id__predict_keywords_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/predict/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict over items into suggestions
+         * @description Run a deployed classifier, detector or keywords model (or `model_id`) over the items
+         *     matching `filters` as a background job; its results become pending suggestions on the items
+         *     (replacing pending ones of the same kind) for annotators to accept or reject.
+         */
+        post: operations["batch_predict_api_v1_projects__project_id__predict_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/predict/crops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Detect and store crops as items
+         * @description Detect-then-retrieve: a background job runs the detector over the items matching
+         *     `filters` and stores every detection as a new item (`source_item_id` and `source_box` say where
+         *     it was cut from), embedded into the active space like uploads, so crops can be searched.
+         */
+        post: operations["crops_api_v1_projects__project_id__predict_crops_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List suggestions
+         * @description Suggestions from models, by item, best first; pending ones by default.
+         */
+        get: operations["list_suggestions_api_v1_projects__project_id__suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/suggestions/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept or reject suggestions
+         * @description Accepted suggestions become the items' labels, keywords or boxes; rejected ones are kept
+         *     as rejected. All or nothing: an unknown or already decided id rejects the whole request.
+         */
+        post: operations["review_suggestions_api_v1_projects__project_id__suggestions_review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/word-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List word models
+         * @description Every word model with its status, dimension, vocabulary statistics, job progress; which is active.
+         */
+        get: operations["list_word_models_api_v1_projects__project_id__word_models_get"];
+        put?: never;
+        /**
+         * Train a word2vec model
+         * @description Train gensim word2vec in a job (`job_id`) on the project's item keywords (a multi-word
+         *     keyword also as one "_"-joined token), metadata strings and text, plus an uploaded corpus.
+         *     Words are stored L2-normalised with an HNSW cosine index; the model becomes the project's
+         *     active one when ready unless `activate` is false.
+         */
+        post: operations["train_word_model_api_v1_projects__project_id__word_models_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/word-models/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import pretrained word vectors
+         * @description Check the file now (a malformed header, record, dimension or encoding is a 422 naming the
+         *     line or word, and nothing is stored) and import it in a job (`job_id`). Vectors are stored
+         *     L2-normalised; repeated words keep their first vector. Dimension at most 2,000.
+         */
+        post: operations["import_word_model_api_v1_projects__project_id__word_models_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/word-models/{word_model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a word model
+         * @description One word model with its status, statistics and the progress of its job.
+         */
+        get: operations["get_word_model_api_v1_projects__project_id__word_models__word_model_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a word model
+         * @description Delete the model and its words; its vector index is dropped by a background job.
+         */
+        delete: operations["delete_word_model_api_v1_projects__project_id__word_models__word_model_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/word-models/{word_model_id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate a word model
+         * @description Make this ready model the one word queries and search by words use.
+         */
+        post: operations["activate_word_model_api_v1_projects__project_id__word_models__word_model_id__activate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List words (autocomplete)
+         * @description Words of the active word model starting with `prefix`, most frequent first (for keyword
+         *     autocomplete; phrases appear "_"-joined).
+         */
+        get: operations["list_words_api_v1_projects__project_id__words_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/words/{word}/neighbours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nearest words
+         * @description The k words nearest to a word or phrase in the active word model, by cosine similarity (pgvector HNSW); the query's own words are left out. Phrase rule: a word or phrase is looked up as given, then lower-cased; a multi-word phrase ("fatigue crack") is looked up joined with "_" ("fatigue_crack", as gensim phrases and keyword training write it); failing that its vector is the mean of the unit vectors of its words that are in the vocabulary, re-normalised. When no word is known the answer is 422 naming the words.
+         */
+        get: operations["word_neighbours_api_v1_projects__project_id__words__word__neighbours_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/words/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search words
+         * @description The k words nearest to a `word`, a `phrase` or a `vector` (of the word model's dimension; normalised) in the active word model, by cosine similarity. Phrase rule: a word or phrase is looked up as given, then lower-cased; a multi-word phrase ("fatigue crack") is looked up joined with "_" ("fatigue_crack", as gensim phrases and keyword training write it); failing that its vector is the mean of the unit vectors of its words that are in the vocabulary, re-normalised. When no word is known the answer is 422 naming the words.
+         */
+        post: operations["search_words_api_v1_projects__project_id__words_search_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/search/words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search items by words
+         * @description The k items best matching one or more words, also words no item was tagged with, among items matching `filters`. With a deployed keywords model whose item vectors are stored, items are ranked by their output vector nearest to the words (`via` keyword-model); otherwise by the project keywords nearest to the words in the word space (`via` word-neighbours). Phrase rule: a word or phrase is looked up as given, then lower-cased; a multi-word phrase ("fatigue crack") is looked up joined with "_" ("fatigue_crack", as gensim phrases and keyword training write it); failing that its vector is the mean of the unit vectors of its words that are in the vocabulary, re-normalised. When no word is known the answer is 422 naming the words.
+         */
+        post: operations["search_items_by_words_api_v1_projects__project_id__search_words_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1195,6 +1542,159 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
         };
+        /**
+         * BatchPredictRequest
+         * @description Predict over a filtered set of items and store the results as pending suggestions.
+         */
+        BatchPredictRequest: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "classifier" | "detector" | "keywords";
+            /** @description as in item listing */
+            filters?: components["schemas"]["ItemFilter"];
+            /**
+             * Item Ids
+             * @description only these items (a selection), within the filters
+             */
+            item_ids?: number[] | null;
+            /**
+             * Model Id
+             * @description a version of this kind; default: the deployed one
+             */
+            model_id?: number | null;
+            /**
+             * Top K
+             * @description classifier: classes suggested per item
+             * @default 1
+             */
+            top_k: number;
+            /**
+             * Min Score
+             * @description suggest only at or above this score
+             * @default 0.5
+             */
+            min_score: number;
+            /**
+             * Limit
+             * @description at most this many items
+             * @default 10000
+             */
+            limit: number;
+        };
+        /** Body_classify_api_v1_projects__project_id__predict_classify_post */
+        Body_classify_api_v1_projects__project_id__predict_classify_post: {
+            /**
+             * Item Id
+             * @description an item of the project
+             */
+            item_id?: number | null;
+            /**
+             * File
+             * @description an image (instead of item_id)
+             */
+            file?: string | null;
+            /**
+             * Measurements
+             * @description JSON object of readings for a model that fuses them; default: the item's own
+             */
+            measurements?: string | null;
+            /**
+             * Top K
+             * @default 5
+             */
+            top_k: number;
+            /**
+             * Model Id
+             * @description a model version; default: the deployed one
+             */
+            model_id?: number | null;
+        };
+        /** Body_detect_api_v1_projects__project_id__predict_detect_post */
+        Body_detect_api_v1_projects__project_id__predict_detect_post: {
+            /**
+             * Item Id
+             * @description an item of the project
+             */
+            item_id?: number | null;
+            /**
+             * File
+             * @description an image (instead of item_id)
+             */
+            file?: string | null;
+            /**
+             * Score Threshold
+             * @default 0.5
+             */
+            score_threshold: number;
+            /**
+             * Nms Iou
+             * @description boxes overlapping more are merged
+             * @default 0.5
+             */
+            nms_iou: number;
+            /**
+             * Max Detections
+             * @default 100
+             */
+            max_detections: number;
+            /**
+             * Model Id
+             * @description a model version; default: the deployed one
+             */
+            model_id?: number | null;
+        };
+        /** Body_import_word_model_api_v1_projects__project_id__word_models_import_post */
+        Body_import_word_model_api_v1_projects__project_id__word_models_import_post: {
+            /**
+             * File
+             * @description word2vec text or binary, GloVe text (no header), or a gensim KeyedVectors file (kv.save); gzip allowed
+             */
+            file: string;
+            /**
+             * Format
+             * @description detected from the file when omitted
+             */
+            format?: ("word2vec-text" | "word2vec-binary" | "glove" | "keyedvectors") | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Limit
+             * @description keep the first N
+             */
+            limit?: number | null;
+            /**
+             * Activate
+             * @description become active once imported
+             * @default true
+             */
+            activate: boolean;
+        };
+        /** Body_keywords_api_v1_projects__project_id__predict_keywords_post */
+        Body_keywords_api_v1_projects__project_id__predict_keywords_post: {
+            /**
+             * Item Id
+             * @description an item of the project
+             */
+            item_id?: number | null;
+            /**
+             * File
+             * @description an image (instead of item_id)
+             */
+            file?: string | null;
+            /**
+             * Words Per Output
+             * @description nearest words per output vector
+             * @default 1
+             */
+            words_per_output: number;
+            /**
+             * Model Id
+             * @description a model version; default: the deployed one
+             */
+            model_id?: number | null;
+        };
         /** Body_search_image_api_v1_projects__project_id__search_image_post */
         Body_search_image_api_v1_projects__project_id__search_image_post: {
             /**
@@ -1236,6 +1736,53 @@ export interface components {
              * @description detected from the upload when omitted
              */
             format?: ("coco" | "imagefolder" | "csv") | null;
+        };
+        /** Body_train_word_model_api_v1_projects__project_id__word_models_post */
+        Body_train_word_model_api_v1_projects__project_id__word_models_post: {
+            /**
+             * Corpus
+             * @description optional UTF-8 text (gzip allowed), one sentence per line
+             */
+            corpus?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Vector Size
+             * @description 2..1000, default 64
+             */
+            vector_size?: number | null;
+            /**
+             * Window
+             * @description 1..50, default 5
+             */
+            window?: number | null;
+            /**
+             * Min Count
+             * @description 1..1000, default 2
+             */
+            min_count?: number | null;
+            /**
+             * Epochs
+             * @description 1..200, default 10
+             */
+            epochs?: number | null;
+            /**
+             * Sg
+             * @description skip-gram (default) or CBOW (false)
+             */
+            sg?: boolean | null;
+            /**
+             * Include Items
+             * @description train on the items' text (default true)
+             */
+            include_items?: boolean | null;
+            /** Seed */
+            seed?: number | null;
+            /**
+             * Activate
+             * @description become active once ready (default true)
+             */
+            activate?: boolean | null;
         };
         /** Body_upload_items_api_v1_projects__project_id__items_post */
         Body_upload_items_api_v1_projects__project_id__items_post: {
@@ -1332,6 +1879,57 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /** ClassRetrieval */
+        ClassRetrieval: {
+            /**
+             * Name
+             * @description the class label or identity
+             */
+            name: string;
+            /** Queries */
+            queries: number;
+            /**
+             * Recall
+             * @description Recall@K by K
+             */
+            recall: {
+                [key: string]: number;
+            };
+            /**
+             * Precision
+             * @description Precision@K by K
+             */
+            precision: {
+                [key: string]: number;
+            };
+            /** Map At R */
+            map_at_r: number;
+        };
+        /** ClassScore */
+        ClassScore: {
+            /** Label */
+            label: string;
+            /** Probability */
+            probability: number;
+        };
+        /** ClassifyResponse */
+        ClassifyResponse: {
+            model: components["schemas"]["ModelUsed"];
+            /** Item Id */
+            item_id: number | null;
+            /**
+             * Classes
+             * @description best first
+             */
+            classes: components["schemas"]["ClassScore"][];
+            /**
+             * Measurements Used
+             * @description the readings the model fused with the image (null: missing, imputed)
+             */
+            measurements_used: {
+                [key: string]: number | null;
+            };
+        };
         /** ComponentHealth */
         ComponentHealth: {
             /** Ok */
@@ -1340,6 +1938,53 @@ export interface components {
             version?: string | null;
             /** Error */
             error?: string | null;
+        };
+        /**
+         * CropRequest
+         * @description Detect-then-retrieve: run a detector over items and store every detection as a new item
+         *     (a crop linked to its source), embedded like uploads so it can be searched.
+         */
+        CropRequest: {
+            /** @description which source items */
+            filters?: components["schemas"]["ItemFilter"];
+            /**
+             * Item Ids
+             * @description only these items (a selection), within the filters
+             */
+            item_ids?: number[] | null;
+            /**
+             * Model Id
+             * @description a detector version; default: the deployed one
+             */
+            model_id?: number | null;
+            /**
+             * Labels
+             * @description keep only these classes (empty: all)
+             */
+            labels?: string[];
+            /**
+             * Score Threshold
+             * @default 0.5
+             */
+            score_threshold: number;
+            /**
+             * Min Size
+             * @description skip boxes narrower or lower than this
+             * @default 8
+             */
+            min_size: number;
+            /**
+             * Padding
+             * @description widen each box by this share per side
+             * @default 0.05
+             */
+            padding: number;
+            /**
+             * Limit
+             * @description at most this many source items
+             * @default 10000
+             */
+            limit: number;
         };
         /** DatabaseHealth */
         DatabaseHealth: {
@@ -1420,6 +2065,42 @@ export interface components {
             created_at: string;
             /** Retired At */
             retired_at: string | null;
+        };
+        /** DetectResponse */
+        DetectResponse: {
+            model: components["schemas"]["ModelUsed"];
+            /** Item Id */
+            item_id: number | null;
+            /** Width */
+            width: number;
+            /** Height */
+            height: number;
+            /**
+             * Boxes
+             * @description best first
+             */
+            boxes: components["schemas"]["DetectedBox"][];
+        };
+        /** DetectedBox */
+        DetectedBox: {
+            /** Label */
+            label: string;
+            /** Score */
+            score: number;
+            /**
+             * X
+             * @description left edge in pixels of the original image
+             */
+            x: number;
+            /**
+             * Y
+             * @description top edge in pixels of the original image
+             */
+            y: number;
+            /** W */
+            w: number;
+            /** H */
+            h: number;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -1602,6 +2283,18 @@ export interface components {
             /** Boxes */
             boxes: components["schemas"]["BoxRead"][];
             /**
+             * Source Item Id
+             * @description for a crop made by a detector: the item it was cut from
+             */
+            source_item_id?: number | null;
+            /**
+             * Source Box
+             * @description for a crop: the detection (x, y, w, h, label, score, model_id)
+             */
+            source_box?: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1633,6 +2326,65 @@ export interface components {
             } | null;
             /** Text */
             text?: string | null;
+        };
+        /** ItemWordSearchRequest */
+        ItemWordSearchRequest: {
+            /**
+             * Words
+             * @description words or phrases (phrase rule), also ones no item has
+             */
+            words: string[];
+            /**
+             * K
+             * @default 10
+             */
+            k: number;
+            /** @description only items matching all of these */
+            filters?: components["schemas"]["ItemFilter"];
+            /**
+             * Combine
+             * @description mean: search with the mean of the words' vectors; best: score each item by the word it is nearest to
+             * @default mean
+             * @enum {string}
+             */
+            combine: "mean" | "best";
+        };
+        /** ItemWordSearchResponse */
+        ItemWordSearchResponse: {
+            /** Results */
+            results: components["schemas"]["SearchHit"][];
+            /** K */
+            k: number;
+            /**
+             * Via
+             * @description keyword-model: nearest output vectors of the deployed keywords model; word-neighbours: items tagged with the keywords nearest to the words in the word space
+             * @enum {string}
+             */
+            via: "keyword-model" | "word-neighbours";
+            /**
+             * Combine
+             * @enum {string}
+             */
+            combine: "mean" | "best";
+            /** Word Model Id */
+            word_model_id: number;
+            /**
+             * Model Version Id
+             * @description the keywords model version (keyword-model path)
+             */
+            model_version_id: number | null;
+            /** Words */
+            words: components["schemas"]["Resolution"][];
+            /**
+             * Expanded Keywords
+             * @description word-neighbours path: the nearest keywords used, best first
+             */
+            expanded_keywords?: components["schemas"]["mireru__keywords__schemas__KeywordScore"][];
+            /**
+             * Note
+             * @description why the fallback path answered, when it did
+             */
+            note?: string | null;
         };
         /**
          * IvfflatIndex
@@ -1700,6 +2452,17 @@ export interface components {
             keyword: string;
             /** Count */
             count: number;
+        };
+        /** KeywordsResponse */
+        KeywordsResponse: {
+            model: components["schemas"]["ModelUsed"];
+            /** Item Id */
+            item_id: number | null;
+            /**
+             * Keywords
+             * @description best first; as many as the model found
+             */
+            keywords: components["schemas"]["mireru__predict__schemas__KeywordScore"][];
         };
         /** KindRead */
         KindRead: {
@@ -1909,6 +2672,18 @@ export interface components {
             /** Metrics */
             metrics: components["schemas"]["MetricRow"][];
         };
+        /**
+         * ModelUsed
+         * @description Which model version answered.
+         */
+        ModelUsed: {
+            /** Model Id */
+            model_id: number;
+            /** Version */
+            version: number;
+            /** Kind */
+            kind: string;
+        };
         /** ModelVersionList */
         ModelVersionList: {
             /** Models */
@@ -2080,6 +2855,113 @@ export interface components {
             min: number;
             /** Max */
             max: number;
+        };
+        /**
+         * Resolution
+         * @description How a query text became a vector (see the phrase rule).
+         */
+        Resolution: {
+            /** Text */
+            text: string;
+            /**
+             * How
+             * @enum {string}
+             */
+            how: "word" | "phrase-token" | "mean" | "vector";
+            /**
+             * Used
+             * @description the vocabulary entries whose vectors were used
+             */
+            used: string[];
+            /**
+             * Missing
+             * @description words of a phrase not in the vocabulary
+             */
+            missing?: string[];
+        };
+        /**
+         * RetrievalEvalRequest
+         * @description Which items to score the space's stored vectors on, and what makes two items a match.
+         */
+        RetrievalEvalRequest: {
+            /**
+             * Splits
+             * @description item splits to evaluate; "none": no split
+             * @default [
+             *       "val",
+             *       "test"
+             *     ]
+             */
+            splits: ("train" | "val" | "test" | "none")[];
+            /**
+             * Target
+             * @description relevant = same identity, same label (items with exactly one), or the identity where an item has one and its label otherwise
+             * @default identity_or_label
+             * @enum {string}
+             */
+            target: "identity_or_label" | "identity" | "label";
+            /**
+             * Ks
+             * @description K of Recall@K
+             * @default [
+             *       1,
+             *       5,
+             *       10
+             *     ]
+             */
+            ks: number[];
+            /**
+             * Write To Model Version
+             * @description store the metrics on the model version the space was built from
+             * @default true
+             */
+            write_to_model_version: boolean;
+        };
+        /**
+         * RetrievalEvaluation
+         * @description Every evaluated item queries all the others (itself left out) by the space's metric.
+         */
+        RetrievalEvaluation: {
+            /** Space Id */
+            space_id: number;
+            /**
+             * Model Version Id
+             * @description the version the space was built from, if any
+             */
+            model_version_id: number | null;
+            /** Splits */
+            splits: ("train" | "val" | "test" | "none")[];
+            /**
+             * Target
+             * @enum {string}
+             */
+            target: "identity_or_label" | "identity" | "label";
+            /**
+             * Items
+             * @description items with a vector and a target in the splits
+             */
+            items: number;
+            /**
+             * Queries
+             * @description items scored (they have at least one other item of their target)
+             */
+            queries: number;
+            /**
+             * Unanswerable
+             * @description items that are the only one of their target (not scored)
+             */
+            unanswerable: number;
+            /**
+             * Metrics
+             * @description "eval/recall@K", "eval/precision@K" and "eval/map@r", as written to the model version
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Per Class */
+            per_class: components["schemas"]["ClassRetrieval"][];
+            /** Written To Model Version */
+            written_to_model_version: boolean;
         };
         /** SearchHit */
         SearchHit: {
@@ -2305,6 +3187,72 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** SuggestionList */
+        SuggestionList: {
+            /** Suggestions */
+            suggestions: components["schemas"]["SuggestionRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** SuggestionRead */
+        SuggestionRead: {
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "label" | "keyword" | "box";
+            /** Value */
+            value: string;
+            /** Score */
+            score: number;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+            /** W */
+            w: number | null;
+            /** H */
+            h: number | null;
+            /** Model Version Id */
+            model_version_id: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "rejected";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+        };
+        /**
+         * SuggestionReview
+         * @description Accept (the suggestion becomes an annotation of its item) or reject suggestions.
+         */
+        SuggestionReview: {
+            /** Accept */
+            accept?: number[];
+            /** Reject */
+            reject?: number[];
+        };
+        /** SuggestionReviewResult */
+        SuggestionReviewResult: {
+            /** Accepted */
+            accepted: number;
+            /** Rejected */
+            rejected: number;
         };
         /**
          * TrainingRunCreate
@@ -2567,6 +3515,18 @@ export interface components {
             /** Boxes */
             boxes: components["schemas"]["BoxRead"][];
             /**
+             * Source Item Id
+             * @description for a crop made by a detector: the item it was cut from
+             */
+            source_item_id?: number | null;
+            /**
+             * Source Box
+             * @description for a crop: the detection (x, y, w, h, label, score, model_id)
+             */
+            source_box?: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -2614,6 +3574,128 @@ export interface components {
              */
             created_at: string;
         };
+        /** WordCount */
+        WordCount: {
+            /** Word */
+            word: string;
+            /** Count */
+            count: number;
+        };
+        /** WordList */
+        WordList: {
+            /** Word Model Id */
+            word_model_id: number;
+            /** Words */
+            words: components["schemas"]["WordCount"][];
+        };
+        /** WordModelList */
+        WordModelList: {
+            /** Models */
+            models: components["schemas"]["WordModelRead"][];
+            /** Active Word Model Id */
+            active_word_model_id: number | null;
+        };
+        /** WordModelRead */
+        WordModelRead: {
+            /** Id */
+            id: number;
+            /** Project Id */
+            project_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "trained" | "imported";
+            /** Dimension */
+            dimension: number | null;
+            /**
+             * Status
+             * @description queued, running, ready or failed
+             */
+            status: string;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * Stats
+             * @description words stored, words skipped and why, corpus size
+             */
+            stats: {
+                [key: string]: unknown;
+            };
+            /**
+             * Active
+             * @description word queries and search by words use this model
+             */
+            active: boolean;
+            /**
+             * Job Id
+             * @description the training or import job; follow it at /api/v1/jobs/{id}
+             */
+            job_id: string | null;
+            /**
+             * Progress
+             * @description the running job's progress
+             */
+            progress: {
+                [key: string]: unknown;
+            } | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** WordNeighbours */
+        WordNeighbours: {
+            /** Word Model Id */
+            word_model_id: number;
+            query: components["schemas"]["Resolution"];
+            /** Neighbours */
+            neighbours: components["schemas"]["WordScore"][];
+        };
+        /** WordScore */
+        WordScore: {
+            /** Word */
+            word: string;
+            /**
+             * Score
+             * @description cosine similarity to the query, higher is better
+             */
+            score: number;
+            /**
+             * Count
+             * @description occurrences in the training corpus (0 when the file had none)
+             */
+            count: number;
+        };
+        /**
+         * WordSearchRequest
+         * @description Exactly one of word, phrase, vector.
+         */
+        WordSearchRequest: {
+            /** Word */
+            word?: string | null;
+            /** Phrase */
+            phrase?: string | null;
+            /** Vector */
+            vector?: number[] | null;
+            /**
+             * K
+             * @default 10
+             */
+            k: number;
+        };
         /** WorkerInfo */
         WorkerInfo: {
             /** Name */
@@ -2622,6 +3704,23 @@ export interface components {
             queues: string[];
             /** State */
             state: string;
+        };
+        /** KeywordScore */
+        mireru__keywords__schemas__KeywordScore: {
+            /** Keyword */
+            keyword: string;
+            /** Score */
+            score: number;
+        };
+        /** KeywordScore */
+        mireru__predict__schemas__KeywordScore: {
+            /** Word */
+            word: string;
+            /**
+             * Score
+             * @description cosine similarity of a model output to the word's vector
+             */
+            score: number;
         };
     };
     responses: never;
@@ -7646,6 +8745,116 @@ export interface operations {
             };
         };
     };
+    evaluate_space_api_v1_projects__project_id__spaces__space_id__evaluate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+                /** @description a positive id */
+                space_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RetrievalEvalRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetrievalEvaluation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     search_api_v1_projects__project_id__search_post: {
         parameters: {
             query?: never;
@@ -9487,6 +10696,1832 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelVersionRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    classify_api_v1_projects__project_id__predict_classify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_classify_api_v1_projects__project_id__predict_classify_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassifyResponse"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    detect_api_v1_projects__project_id__predict_detect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_detect_api_v1_projects__project_id__predict_detect_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetectResponse"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    keywords_api_v1_projects__project_id__predict_keywords_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_keywords_api_v1_projects__project_id__predict_keywords_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeywordsResponse"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    batch_predict_api_v1_projects__project_id__predict_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchPredictRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    crops_api_v1_projects__project_id__predict_crops_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CropRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_suggestions_api_v1_projects__project_id__suggestions_get: {
+        parameters: {
+            query?: {
+                item_id?: number | null;
+                status?: ("pending" | "accepted" | "rejected") | null;
+                kind?: ("label" | "keyword" | "box") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    review_suggestions_api_v1_projects__project_id__suggestions_review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestionReview"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionReviewResult"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_word_models_api_v1_projects__project_id__word_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordModelList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    train_word_model_api_v1_projects__project_id__word_models_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_train_word_model_api_v1_projects__project_id__word_models_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordModelRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    import_word_model_api_v1_projects__project_id__word_models_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_word_model_api_v1_projects__project_id__word_models_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordModelRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_word_model_api_v1_projects__project_id__word_models__word_model_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+                /** @description a positive id */
+                word_model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordModelRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_word_model_api_v1_projects__project_id__word_models__word_model_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+                /** @description a positive id */
+                word_model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    activate_word_model_api_v1_projects__project_id__word_models__word_model_id__activate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+                /** @description a positive id */
+                word_model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordModelRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_words_api_v1_projects__project_id__words_get: {
+        parameters: {
+            query?: {
+                /** @description case-sensitive start of the word */
+                prefix?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    word_neighbours_api_v1_projects__project_id__words__word__neighbours_get: {
+        parameters: {
+            query?: {
+                k?: number;
+            };
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+                /** @description a word or a phrase */
+                word: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordNeighbours"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    search_words_api_v1_projects__project_id__words_search_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WordSearchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordNeighbours"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    search_items_by_words_api_v1_projects__project_id__search_words_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemWordSearchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemWordSearchResponse"];
                 };
             };
             /** @description Bad request */

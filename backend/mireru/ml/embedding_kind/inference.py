@@ -14,6 +14,9 @@ from mireru.ml.embedding_kind.network import BaseModel, EmbeddingNet, build_back
 from mireru.ml.embedding_kind.task import MODEL_FORMAT
 from mireru.ml.train.data import eval_transform
 
+# Kinds whose model files hold an EmbeddingNet (same config keys, same weights layout).
+EMBEDDING_NET_KINDS = frozenset({"embedding", "triplet"})
+
 
 def read_bundle(path: Path) -> dict[str, Any]:
     bundle = torch.load(path, map_location="cpu", weights_only=True)
@@ -37,13 +40,15 @@ class TrainedEmbedder:
             if self._net is not None:
                 return self
             bundle = read_bundle(self.path)
-            if bundle.get("kind") != "embedding":
+            if bundle.get("kind") not in EMBEDDING_NET_KINDS:
                 raise ValueError(f"{self.path}: a {bundle.get('kind')!r} model, not an embedding model")
             cfg = bundle["config"]
             built = build_backbone(
                 BaseModel.parse(cfg["base_model"]), int(cfg["image_size"]), pretrained=False
             )
-            net = EmbeddingNet(built.module, int(cfg["feature_dim"]), int(cfg["embedding_dim"]))
+            net = EmbeddingNet(
+                built.module, int(cfg["feature_dim"]), int(cfg["embedding_dim"]), neck=bool(cfg.get("neck"))
+            )
             net.load_state_dict(bundle["state_dict"])
             self._net = net.to(self.device).eval()
             self.config = cfg

@@ -89,16 +89,28 @@ def build_backbone(base: BaseModel, image_size: int, pretrained: bool = True) ->
 
 
 class EmbeddingNet(nn.Module):
-    """backbone -> linear projection -> L2-normalised embedding."""
+    """backbone -> [batch-norm neck] -> linear projection -> L2-normalised embedding.
 
-    def __init__(self, backbone: nn.Module, feature_dim: int, embedding_dim: int) -> None:
+    The optional neck standardises the backbone's features. Pooled ReLU features are all positive
+    and share a large mean, so without it every image starts in a narrow cone (cosine ~0.99 between
+    random images), where distance-based losses such as the triplet loss stall at their margin."""
+
+    def __init__(self, backbone: nn.Module, feature_dim: int, embedding_dim: int, neck: bool = False) -> None:
         super().__init__()
         self.backbone = backbone
+        self.neck: nn.Module | None = nn.BatchNorm1d(feature_dim) if neck else None
         self.projection = nn.Linear(feature_dim, embedding_dim)
 
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """What the projection sees: backbone features, standardised by the neck if there is one."""
+        features: torch.Tensor = self.backbone(x).flatten(1).float()
+        if self.neck is not None:
+            standardised: torch.Tensor = self.neck(features)
+            return standardised
+        return features
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        features = self.backbone(x).flatten(1).float()
-        return F.normalize(self.projection(features), dim=-1)
+        return F.normalize(self.projection(self.features(x)), dim=-1)
 
 
 class ProxyTrainer(nn.Module):

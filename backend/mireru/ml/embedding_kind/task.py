@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from mireru.ml.embedding_kind.network import BaseModel, EmbeddingNet, ProxyTrainer, build_backbone
 from mireru.ml.train.data import ImageRecords, Record, eval_transform, train_transform
-from mireru.ml.train.task import EvalContext, TrainTask
+from mireru.ml.train.task import BackboneTask, EvalContext
 
 MODEL_FORMAT = "mireru.model/1"
 MAX_GALLERY = 20_000
@@ -33,7 +33,7 @@ class EmbeddingConfig:
     pretrained: bool = True
 
 
-class EmbeddingTask(TrainTask):
+class EmbeddingTask(BackboneTask):
     monitor = "val/recall@1"
     monitor_mode = "max"
 
@@ -44,8 +44,6 @@ class EmbeddingTask(TrainTask):
         self.base = BaseModel.parse(config.base_model)
         self.train_records = train
         self.val_records = val
-        self._mean: tuple[float, float, float] | None = None
-        self._std: tuple[float, float, float] | None = None
         self._feature_dim = 0
 
     def build_model(self) -> nn.Module:
@@ -54,18 +52,6 @@ class EmbeddingTask(TrainTask):
         self._mean, self._std, self._feature_dim = built.mean, built.std, built.feature_dim
         net = EmbeddingNet(built.module, built.feature_dim, cfg.embedding_dim)
         return ProxyTrainer(net, len(cfg.classes), cfg.embedding_dim, cfg.temperature)
-
-    @property
-    def mean(self) -> tuple[float, float, float]:
-        if self._mean is None:
-            raise RuntimeError("build_model() first")
-        return self._mean
-
-    @property
-    def std(self) -> tuple[float, float, float]:
-        if self._std is None:
-            raise RuntimeError("build_model() first")
-        return self._std
 
     def train_dataset(self) -> Dataset[Any]:
         return ImageRecords(self.train_records, train_transform(self.config.image_size, self.mean, self.std))

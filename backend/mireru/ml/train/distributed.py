@@ -19,12 +19,15 @@ of GPUs, or on one.
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import torch
 import torch.distributed as dist
 from torch.utils.data import Sampler
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,17 +70,39 @@ class DistContext:
         dist.all_reduce(t, op=dist.ReduceOp.SUM)
         return float(t.item()) / self.world_size
 
+    def share(self, value: T) -> T:
+        """Rank 0's `value` on every rank (pickled through the process group); as is without DDP."""
+        if not (self.enabled and dist.is_initialized()):
+            return value
+        box: list[Any] = [value if self.is_main else None]
+        dist.broadcast_object_list(box, src=0)
+        shared: T = box[0]
+        return shared
+
 
 class ShardedSampler(Sampler[int]):
     """Every epoch, a permutation seeded by (seed, epoch), padded to a multiple of the world size
     and dealt round-robin to the ranks. `set_epoch(epoch, skip=k)` drops this rank's first k
-    samples, so a run resumed in the middle of an epoch sees exactly the samples it had left."""
+    samples, so a run resumed in the middle of an epoch sees exactly the samples it had left.
+
+    With `weights` (one per example), each epoch instead draws `size` examples with replacement in
+    proportion to them (balanced sampling for skewed classes), seeded the same way, so resuming
+    mid-epoch still replays the same draw."""
 
     def __init__(
-        self, size: int, rank: int = 0, world_size: int = 1, shuffle: bool = True, seed: int = 0
+        self,
+        size: int,
+        rank: int = 0,
+        world_size: int = 1,
+        shuffle: bool = True,
+        seed: int = 0,
+        weights: Sequence[float] | None = None,
     ) -> None:
         if size <= 0:
             raise ValueError("cannot sample from an empty dataset")
+        if weights is not None and (len(weights) != size or not sum(weights) > 0 or min(weights) < 0):
+            raise ValueError(f"sampling weights: need {size} non-negative weights with a positive sum")
+        self.weights = None if weights is None else torch.as_tensor(list(weights), dtype=torch.float64)
         self.size = size
         self.rank = rank
         self.world_size = world_size
@@ -95,7 +120,11 @@ class ShardedSampler(Sampler[int]):
         self.skip = max(0, skip)
 
     def _indices(self) -> list[int]:
-        if self.shuffle:
+        if self.weights is not None:
+            g = torch.Generator()
+            g.manual_seed(self.seed * 1_000_003 + self.epoch)
+            order = torch.multinomial(self.weights, self.size, replacement=True, generator=g).tolist()
+        elif self.shuffle:
             g = torch.Generator()
             g.manual_seed(self.seed * 1_000_003 + self.epoch)
             order = torch.randperm(self.size, generator=g).tolist()

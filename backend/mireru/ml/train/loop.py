@@ -22,7 +22,7 @@ from mireru.ml.train.callbacks import Callback, CheckpointInfo, Progress, StartI
 from mireru.ml.train.checkpoint import CheckpointStore, State, cpu_copy
 from mireru.ml.train.device import AmpMode, DevicePlan, plan_device
 from mireru.ml.train.distributed import DistContext, ShardedSampler
-from mireru.ml.train.task import EvalContext, TrainTask
+from mireru.ml.train.task import EpochContext, EvalContext, TrainTask
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,10 @@ class _Loop:
         self.model = task.build_model().to(self.device)
         self.train_ds = task.train_dataset()
         n = len(self.train_ds)  # type: ignore[arg-type]
-        self.sampler = ShardedSampler(n, dist_ctx.rank, dist_ctx.world_size, shuffle=True, seed=config.seed)
+        self.sampler = ShardedSampler(
+            n, dist_ctx.rank, dist_ctx.world_size, shuffle=True, seed=config.seed,
+            weights=task.sample_weights(),
+        )  # fmt: skip
         per_rank, bs = self.sampler.per_rank, config.batch_size
         # A last batch of one example breaks batch norm in train mode: drop it rather than crash.
         self.drop_last = per_rank > bs and per_rank % bs == 1
@@ -230,6 +233,15 @@ class _Loop:
         dist.broadcast_object_list(box, src=0)
         return box[0]
 
+    def start_epoch(self, epoch: int) -> None:
+        """The task's per-epoch hook, on every rank, with the unwrapped model."""
+        ctx = EpochContext(
+            self.device, self.config.batch_size, self.config.num_workers, self.plan.amp_dtype,
+            epoch=epoch, is_main=self.dist.is_main, log=lambda message: self.cb.on_log("info", message),
+            share=self.dist.share,
+        )  # fmt: skip
+        self.task.on_epoch_start(self.model, ctx)
+
     def train_step(self, batch: Any) -> tuple[float, int]:
         with torch.autocast(
             self.device.type, dtype=self.plan.amp_dtype, enabled=self.plan.amp_dtype is not None
@@ -292,6 +304,7 @@ class _Loop:
         epochs_completed = self.epoch - 1
         for epoch in range(self.epoch, config.epochs + 1):
             skip = self.skip_steps if epoch == self.epoch else 0
+            self.start_epoch(epoch)
             self.sampler.set_epoch(epoch, skip * config.batch_size)
             self.net.train()
             loss_sum, loss_n, step = 0.0, 0, skip

@@ -24,6 +24,27 @@ class EvalContext:
         return torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None)
 
 
+def _no_log(message: str) -> None:
+    """The default `EpochContext.log`: the line goes nowhere."""
+
+
+def _as_is(value: Any) -> Any:
+    """The default `EpochContext.share` for one process: nothing to share with."""
+    return value
+
+
+@dataclass(frozen=True)
+class EpochContext(EvalContext):
+    """What `on_epoch_start` gets besides the eval settings: the epoch (1-based), whether this
+    process is rank 0, a `log` for the run's log (rank 0's lines only are kept), and `share`,
+    which returns rank 0's value on every rank (a broadcast; the identity without DDP)."""
+
+    epoch: int = 1
+    is_main: bool = True
+    log: Callable[[str], None] = _no_log
+    share: Callable[[Any], Any] = _as_is
+
+
 class TrainTask(ABC):
     """One model kind's training logic. Subclasses set `monitor` (a metric name returned by
     `evaluate`, such as "val/recall@1") and `monitor_mode` to enable best-epoch selection and
@@ -58,6 +79,17 @@ class TrainTask(ABC):
     def collate_fn(self) -> Callable[[list[Any]], Any] | None:
         return None
 
+    def sample_weights(self) -> list[float] | None:
+        """One weight per training example to draw each epoch with replacement in proportion to
+        them (balanced sampling for skewed classes); None for a plain shuffle."""
+        return None
+
+    def on_epoch_start(self, model: nn.Module, ctx: EpochContext) -> None:  # noqa: B027
+        """Called on every rank before each epoch's first step (also when a run resumes inside an
+        epoch), with the unwrapped model; the loop puts the model back in train mode afterwards.
+        Tasks that rebuild their examples from the current network (search-mined triplets) do it
+        here; the dataset's length must not change, since the loop's step counts depend on it."""
+
     def notes(self) -> list[str]:
         """Lines for the run's log when training starts (what was built, from what)."""
         return []
@@ -66,3 +98,23 @@ class TrainTask(ABC):
     def export(self, model: nn.Module, metrics: dict[str, float]) -> dict[str, Any]:
         """What inference needs (weights and config) as plain containers and tensors, saved as
         the model version's file."""
+
+
+class BackboneTask(TrainTask):
+    """A task whose image backbone decides the input normalisation (its mean and std), known once
+    `build_model()` has built the backbone."""
+
+    _mean: tuple[float, float, float] | None = None
+    _std: tuple[float, float, float] | None = None
+
+    @property
+    def mean(self) -> tuple[float, float, float]:
+        if self._mean is None:
+            raise RuntimeError("build_model() first")
+        return self._mean
+
+    @property
+    def std(self) -> tuple[float, float, float]:
+        if self._std is None:
+            raise RuntimeError("build_model() first")
+        return self._std

@@ -5,12 +5,13 @@ import torch at module level: `build_task` and `load_inference` import the ml co
 (in a worker, or when a deployed model is first used).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mireru.errors import InvalidInput
 
@@ -73,6 +74,39 @@ class CommonParams(BaseModel):
             device=self.device, amp=self.amp, seed=self.seed, num_workers=self.num_workers,
             log_every_steps=self.log_every_steps,
         )  # fmt: skip
+
+
+BASE_MODEL = re.compile(r"^(tiny-cnn|(torchvision|open_clip):[^@\s]+(@\S+)?)$")
+
+
+class BackboneParams(CommonParams):
+    """Parameters of kinds built on an image backbone (a tiny CNN, torchvision or open_clip)."""
+
+    base_model: str = Field(
+        default="tiny-cnn",
+        max_length=300,
+        description="tiny-cnn (random init; tests and CPU demos), or '<family>:<name>[@<weights>]', "
+        "e.g. torchvision:mobilenet_v2@IMAGENET1K_V1 or open_clip:ViT-B-32@openai (no @weights: "
+        "random init)",
+        examples=["tiny-cnn", "torchvision:mobilenet_v2@IMAGENET1K_V1", "open_clip:ViT-B-32@openai"],
+    )
+    backbone_lr_scale: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Backbone learning rate as a multiple of lr (0.1 for pretrained).",
+    )
+
+    @field_validator("base_model")
+    @classmethod
+    def _known_form(cls, value: str) -> str:
+        if not BASE_MODEL.match(value):
+            raise ValueError("use tiny-cnn or '<torchvision|open_clip>:<name>[@<weights>]'")
+        return value
+
+    @property
+    def base(self) -> str:
+        return self.base_model
 
 
 @dataclass(frozen=True)

@@ -3,55 +3,30 @@
 Its versions produce vectors: deploying one re-embeds the project into a new search space.
 """
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
-from mireru.training.kinds.base import CommonParams, KindSpec, Target, TrainingData
+from mireru.training.kinds.base import BackboneParams, KindSpec, Target, TrainingData
 
 if TYPE_CHECKING:
     from mireru.ml.embedding_kind.inference import TrainedEmbedder
     from mireru.ml.train.task import TrainTask
 
-BASE_MODEL = re.compile(r"^(tiny-cnn|(torchvision|open_clip):[^@\s]+(@\S+)?)$")
 
-
-class EmbeddingParams(CommonParams):
+class EmbeddingParams(BackboneParams):
     """Fine-tune a backbone with a projection head (normalised-softmax loss over class proxies)."""
 
     model_config = ConfigDict(extra="forbid", title="embedding parameters")
 
-    base_model: str = Field(
-        default="tiny-cnn",
-        max_length=300,
-        description="tiny-cnn (random init; tests and CPU demos), or '<family>:<name>[@<weights>]', "
-        "e.g. torchvision:mobilenet_v2@IMAGENET1K_V1 or open_clip:ViT-B-32@openai",
-        examples=["tiny-cnn", "torchvision:mobilenet_v2@IMAGENET1K_V1", "open_clip:ViT-B-32@openai"],
-    )
     embedding_dim: int = Field(default=128, ge=8, le=4096, description="Length of the output vectors.")
-    target: Literal["label", "identity"] = Field(
-        default="label", description="What makes two images 'the same': their class label or identity."
+    target: Literal["label", "identity", "identity_or_label"] = Field(
+        default="label",
+        description="What makes two images 'the same': their class label, their identity, or the "
+        "identity where an item has one and its label otherwise.",
     )
     temperature: float = Field(default=0.05, ge=0.001, le=1.0, description="Softmax temperature.")
-    backbone_lr_scale: float = Field(
-        default=1.0,
-        ge=0,
-        le=10,
-        description="Backbone learning rate as a multiple of lr (0.1 for pretrained).",
-    )
-
-    @field_validator("base_model")
-    @classmethod
-    def _known_form(cls, value: str) -> str:
-        if not BASE_MODEL.match(value):
-            raise ValueError("use tiny-cnn or '<torchvision|open_clip>:<name>[@<weights>]'")
-        return value
-
-    @property
-    def base(self) -> str:
-        return self.base_model
 
 
 def _target(params: EmbeddingParams) -> Target:

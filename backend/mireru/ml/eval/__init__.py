@@ -1,0 +1,1 @@
+"""Evaluation metrics over model outputs: retrieval (recall@k, precision@k, mAP@R)."""
