@@ -35,8 +35,16 @@ test('start a tiny training run and watch its curves move', async ({ page, api, 
   await expect(page.getByRole('heading', { name: 'No training runs yet' })).toBeVisible();
   await page.getByRole('link', { name: 'New training run' }).click();
 
-  // The form comes from the kind's schema, with its defaults.
-  await expect(page.getByRole('radio', { name: /Embedding \(similar-image search\)/ })).toBeChecked();
+  // The form comes from the kind's schema, with its defaults: a classifier's lists and choices...
+  await page.getByRole('radio', { name: /^Classifier/ }).check();
+  await expect(page.getByLabel('Augmentation', { exact: true })).toHaveValue('inspection');
+  const more = page.getByText(/^More settings/);
+  if (!(await page.getByLabel('Measurement Keys', { exact: true }).isVisible())) await more.click();
+  await expect(page.getByLabel('Measurement Keys', { exact: true })).toHaveAttribute('placeholder', 'e.g. temperature_c, humidity_pct');
+  // ...and the embedding kind's.
+  const embedding = page.getByRole('radio', { name: /Embedding \(similar-image search\)/ });
+  await embedding.check();
+  await expect(embedding).toBeChecked();
   await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('10');
   await expect(page.getByLabel('Base Model', { exact: true })).toHaveValue('tiny-cnn');
   await expect(page.getByLabel('Target', { exact: true })).toHaveValue('label');
@@ -102,6 +110,7 @@ test('cancel a running training run', async ({ page, api, project }) => {
   test.setTimeout(120_000);
   await labelledItems(api, project.id);
   await page.goto(`/projects/${project.id}/training/new`);
+  await page.getByRole('radio', { name: /Embedding \(similar-image search\)/ }).check();
   await fillTinyRun(page, 200);
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect(page).toHaveURL(/\/training\/\d+$/);

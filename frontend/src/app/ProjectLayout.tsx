@@ -14,7 +14,7 @@ export function ProjectLayout() {
   const { search } = useLocation();
   // Tabs keep the dataset filters, not the item screen's or the search's own state.
   const params = new URLSearchParams(search);
-  for (const own of ['i', 'mode', 'item', 'q', 'k', 'space', 'self', 'model']) params.delete(own);
+  for (const own of ['i', 'mode', 'item', 'q', 'k', 'space', 'self', 'model', 'combine']) params.delete(own);
   const tabSearch = params.toString();
   if (project.isPending) return <Loading label="Loading the project…" />;
   if (project.isError) return <ErrorMessage title="Could not open the project" error={project.error} />;

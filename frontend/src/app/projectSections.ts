@@ -13,6 +13,7 @@ export interface ProjectSection {
 export const projectSections: readonly ProjectSection[] = [
   { to: '', label: 'Dataset', end: true },
   { to: 'search', label: 'Search' },
+  { to: 'words', label: 'Words' },
   { to: 'training', label: 'Training' },
   { to: 'models', label: 'Models' },
   { to: 'transfer', label: 'Import & export' },

@@ -7,6 +7,7 @@ import { modelRoutes } from '../features/models/routes';
 import { ProjectsPage } from '../features/projects/ProjectsPage';
 import { searchRoutes } from '../features/search/routes';
 import { trainingRoutes } from '../features/training/routes';
+import { wordRoutes } from '../features/words/routes';
 import { Loading } from '../components/Loading';
 import { Layout } from './Layout';
 import { NotFound } from './NotFound';
@@ -26,7 +27,7 @@ export const routes: RouteObject[] = [
       {
         path: 'projects/:projectId',
         element: <ProjectLayout />,
-        children: [...datasetRoutes, ...annotationRoutes, ...searchRoutes, ...trainingRoutes, ...modelRoutes, ...accessRoutes],
+        children: [...datasetRoutes, ...annotationRoutes, ...searchRoutes, ...wordRoutes, ...trainingRoutes, ...modelRoutes, ...accessRoutes],
       },
       { path: '*', element: <NotFound /> },
     ],

@@ -25,4 +25,13 @@ export const queryKeys = {
   run: (projectId: number, runId: number) => ['runs', projectId, runId] as const,
   models: (projectId: number) => ['models', projectId] as const,
   modelCompare: (projectId: number, ids: readonly number[]) => ['models', projectId, 'compare', ids] as const,
+  /** Prefix of every suggestion query of a project. */
+  suggestions: (projectId: number) => ['suggestions', projectId] as const,
+  itemSuggestions: (projectId: number, itemId: number) => ['suggestions', projectId, 'item', itemId] as const,
+  pendingSuggestions: (projectId: number) => ['suggestions', projectId, 'pending'] as const,
+  wordModels: (projectId: number) => ['word-models', projectId] as const,
+  /** Prefix of every word query of a project (they follow the active word model). */
+  words: (projectId: number) => ['words', projectId] as const,
+  wordPrefix: (projectId: number, prefix: string) => ['words', projectId, 'prefix', prefix] as const,
+  wordNeighbours: (projectId: number, word: string, k: number) => ['words', projectId, 'neighbours', word, k] as const,
 };

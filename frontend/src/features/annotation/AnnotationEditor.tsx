@@ -16,6 +16,18 @@ import {
   updateBox,
   type Annotations,
 } from './annotationState';
+import { useModels } from '../models/api';
+import { AskModels } from '../suggestions/AskModels';
+import { useItemSuggestions } from '../suggestions/api';
+import { SuggestionsPanel } from '../suggestions/SuggestionsPanel';
+import {
+  applySuggestions,
+  deployedByKind,
+  ghostsFromDetections,
+  ghostsFromSuggestions,
+  type SuggestedChange,
+} from '../suggestions/suggestionView';
+import { useAskModels } from '../suggestions/useAskModels';
 import { saveAnnotations } from './api';
 import { BoxCanvas } from './BoxCanvas';
 import { BoxList } from './BoxList';
@@ -53,10 +65,14 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
   const queryClient = useQueryClient();
   const [history, dispatch] = useReducer(historyReducer<Annotations>, item, (i) => startHistory(fromItem(i)));
   const a = history.present;
+  // Answers from the server arrive later: they apply to the annotations as they are by then.
+  const latest = useRef(a);
+  latest.current = a;
   const [selectedRaw, setSelected] = useState<number | null>(null);
   const selected = selectedRaw !== null && selectedRaw < a.boxes.length ? selectedRaw : null;
   const [chosenClass, setChosenClass] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
   const [saveState, setSaveState] = useState<SaveState>({ state: 'saved' });
   const mounted = useRef(true);
   useEffect(() => {
@@ -94,6 +110,17 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
   const change = (next: Annotations) => {
     if (!readOnly) dispatch({ type: 'commit', next });
   };
+
+  const size = { width: item.width, height: item.height };
+  const models = useModels(projectId);
+  const suggestions = useItemSuggestions(projectId, item.id);
+  const asked = useAskModels(projectId, item.id);
+  const detections = asked.answers.detector?.status === 'done' ? asked.answers.detector.data : null;
+  const ghosts = [
+    ...ghostsFromSuggestions(suggestions.data?.suggestions ?? [], a, size),
+    ...ghostsFromDetections(detections, a, size),
+  ];
+  const addSuggested = (changes: readonly SuggestedChange[]) => change(applySuggestions(latest.current, changes, size));
 
   const pick = (label: string) => {
     setChosenClass(label);
@@ -162,6 +189,8 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
               change({ ...a, boxes });
               setSelected(index);
             }}
+            ghosts={ghosts}
+            highlighted={highlighted}
           />
         </div>
         <aside className="item-panel" aria-label="Annotations">
@@ -170,6 +199,27 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
               View only: changing annotations needs the annotator role on this project.
             </p>
           ) : null}
+          <section className="panel-section" aria-labelledby="suggestions-title">
+            <h2 id="suggestions-title">Suggestions</h2>
+            <SuggestionsPanel
+              projectId={projectId}
+              itemId={item.id}
+              models={models.data?.models ?? []}
+              readOnly={readOnly}
+              onAccepted={addSuggested}
+              onHighlight={setHighlighted}
+            />
+            <AskModels
+              projectId={projectId}
+              ask={asked}
+              deployed={deployedByKind(models.data?.models ?? [])}
+              annotations={a}
+              image={size}
+              readOnly={readOnly}
+              onAdd={addSuggested}
+              onHighlight={setHighlighted}
+            />
+          </section>
           <fieldset className="plain-fieldset" disabled={readOnly}>
           <LabelPicker
             projectId={projectId}

@@ -16,6 +16,13 @@ import {
 import { useElementSize } from '../../lib/useElementSize';
 import type { EditableBox } from './annotationState';
 
+/** A box offered by a model, drawn dashed and not editable until it is accepted. */
+export interface GhostBox extends Rect {
+  key: string;
+  label: string;
+  score: number;
+}
+
 interface Props {
   imageUrl: string;
   alt: string;
@@ -28,6 +35,10 @@ interface Props {
   onSelect: (index: number | null) => void;
   /** A finished gesture: the new boxes and which one is selected. */
   onCommit: (boxes: EditableBox[], selected: number | null) => void;
+  /** Suggested boxes, drawn dashed under the real ones; they take no pointer events. */
+  ghosts?: readonly GhostBox[];
+  /** The ghost whose suggestion the pointer or focus is on, drawn stronger. */
+  highlighted?: string | null;
 }
 
 type Drag =
@@ -44,7 +55,7 @@ const CURSORS: Record<Handle, string> = {
 };
 
 /** The image with its boxes: drag on the image to draw, drag a box to move it, its handles to resize. */
-export function BoxCanvas({ imageUrl, alt, image, boxes, selected, drawLabel, colorOf, onSelect, onCommit }: Props) {
+export function BoxCanvas({ imageUrl, alt, image, boxes, selected, drawLabel, colorOf, onSelect, onCommit, ghosts = [], highlighted = null }: Props) {
   const [frameRef, frame] = useElementSize<HTMLDivElement>();
   const display = fitSize(image, frame);
   const scale = display.width / image.width || 1;
@@ -112,7 +123,8 @@ export function BoxCanvas({ imageUrl, alt, image, boxes, selected, drawLabel, co
   const shown = boxes.map((b, i) => (drag && drag.kind !== 'draw' && drag.index === i ? { ...b, ...drag.rect } : b));
   const selectedBox = selected !== null && drag?.kind !== 'draw' ? shown[selected] : undefined;
   const unit = 1 / scale;
-  const description = `${alt}: ${boxes.length} box${boxes.length === 1 ? '' : 'es'}. ${
+  const suggested = ghosts.length ? ` ${ghosts.length} suggested box${ghosts.length === 1 ? '' : 'es'} shown dashed.` : '';
+  const description = `${alt}: ${boxes.length} box${boxes.length === 1 ? '' : 'es'}.${suggested} ${
     drawLabel ? `Drag on the image to draw a “${drawLabel}” box.` : 'Add a class to draw boxes.'
   }`;
 
@@ -138,6 +150,14 @@ export function BoxCanvas({ imageUrl, alt, image, boxes, selected, drawLabel, co
           onPointerUp={onPointerUp}
           onPointerCancel={() => setDrag(null)}
         >
+          {ghosts.map((ghost) => (
+            <g key={ghost.key} className={ghost.key === highlighted ? 'ghost highlighted' : 'ghost'} data-ghost={ghost.key} style={{ color: colorOf(ghost.label) }}>
+              <rect x={ghost.x} y={ghost.y} width={ghost.w} height={ghost.h} />
+              <text x={ghost.x + 4 * unit} y={ghost.y + ghost.h - 4 * unit} fontSize={11 * unit}>
+                {ghost.label}?
+              </text>
+            </g>
+          ))}
           {shown.map((box, i) => (
             <g key={i} data-box={i} className={i === selected ? 'box selected' : 'box'} style={{ color: colorOf(box.label) }}>
               <rect x={box.x} y={box.y} width={box.w} height={box.h} />

@@ -3,6 +3,8 @@ import { ComboBox } from '../../components/ComboBox';
 import { TagList } from '../../components/TagList';
 import { useDebounced } from '../../lib/useDebounced';
 import { useKeywords } from '../datasets/api';
+import { useWordPrefix } from '../words/api';
+import { keywordToWordPrefix, mergeKeywordOptions } from '../words/wordView';
 
 interface Props {
   projectId: number;
@@ -11,14 +13,15 @@ interface Props {
   onRemove: (keyword: string) => void;
 }
 
-/** The item's keywords, with autocomplete from the project's vocabulary. */
+/** The item's keywords, with autocomplete from the project's vocabulary and, when the project has
+ * an active word model, its words (also ones no item uses yet). */
 export function KeywordEditor({ projectId, keywords, onAdd, onRemove }: Props) {
   const [draft, setDraft] = useState('');
   const prefix = useDebounced(draft.trim(), 120);
   const vocabulary = useKeywords(projectId, prefix);
-  const suggestions = (vocabulary.data ?? [])
-    .filter((k) => !keywords.includes(k.keyword))
-    .map((k) => ({ value: k.keyword, hint: String(k.count) }));
+  const words = useWordPrefix(projectId, keywordToWordPrefix(prefix));
+  // A failed word lookup (no word model after all) just offers no words.
+  const suggestions = mergeKeywordOptions(vocabulary.data ?? [], words.isError ? [] : (words.data?.words ?? []), keywords);
   return (
     <section className="panel-section" aria-labelledby="keywords-title">
       <h2 id="keywords-title">Keywords</h2>

@@ -3,6 +3,7 @@ import type { Item } from '../../lib/api';
 import {
   addBox,
   addKeyword,
+  addLabel,
   fromItem,
   removeBox,
   removeKeyword,
@@ -34,6 +35,10 @@ describe('annotation changes', () => {
     expect(k.keywords).toEqual(['sunset']);
     expect(addKeyword(k, '   ')).toBe(k);
     expect(removeKeyword(k, 'sunset').keywords).toEqual([]);
+    // Accepting a suggested label adds it, and never takes it away again.
+    const l = addLabel(empty, ' heron ');
+    expect(l.labels).toEqual(['heron']);
+    expect(addLabel(l, 'heron')).toBe(l);
   });
 
   it('returns the same value when nothing changes, so no undo step is recorded', () => {

@@ -38,6 +38,13 @@ export function toggleLabel(a: Annotations, label: string): Annotations {
   return { ...a, labels };
 }
 
+/** Give the image a label (unlike toggleLabel, never takes one away). */
+export function addLabel(a: Annotations, label: string): Annotations {
+  const term = label.trim();
+  if (!term || a.labels.includes(term)) return a;
+  return { ...a, labels: [...a.labels, term] };
+}
+
 export function addKeyword(a: Annotations, keyword: string): Annotations {
   const term = keyword.trim();
   if (!term || a.keywords.includes(term)) return a;

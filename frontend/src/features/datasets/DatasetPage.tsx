@@ -7,6 +7,7 @@ import { Loading } from '../../components/Loading';
 import { plural } from '../../lib/format';
 import { useHotkeys } from '../../lib/hotkeys';
 import { useAccess } from '../auth/api';
+import { BatchSuggest } from '../suggestions/BatchSuggest';
 import { EMPTY_FILTERS, activeFilterCount, filtersFromParams, filtersToParams, toItemQuery, type ItemFilters } from '../../lib/itemFilters';
 import { SelectionBar } from './bulk/SelectionBar';
 import { FilterPanel } from './filters/FilterPanel';
@@ -27,6 +28,7 @@ export function DatasetPage() {
   const firstPage = useItemTotal(projectId, query);
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   const [filtersOpen, setFiltersOpen] = useState(false);
+  const [suggestOpen, setSuggestOpen] = useState(false);
   const uploads = useUploadQueue(projectId);
   const access = useAccess(projectId);
   const canUpload = access.can('upload');
@@ -71,12 +73,26 @@ export function DatasetPage() {
             <Link className="button" to={{ pathname: `/projects/${projectId}/transfer`, search: params.toString() }}>
               Import & export
             </Link>
+            {access.can('annotate') ? (
+              <button
+                type="button"
+                className="button"
+                aria-expanded={suggestOpen}
+                aria-controls="batch-suggest"
+                onClick={() => setSuggestOpen((open) => !open)}
+              >
+                Suggest with models
+              </button>
+            ) : null}
             {access.can('train') ? (
               <Link className="button" to={{ pathname: `/projects/${projectId}/training/new`, search: params.toString() }}>
                 Train on these
               </Link>
             ) : null}
             {canUpload ? <UploadButton onFiles={uploads.addFiles} /> : null}
+          </div>
+          <div id="batch-suggest">
+            {suggestOpen ? <BatchSuggest projectId={projectId} filters={filters} total={total} filtered={filterCount > 0} /> : null}
           </div>
           {selection.ids.size ? (
             <SelectionBar

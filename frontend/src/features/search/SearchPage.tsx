@@ -11,14 +11,15 @@ import { useAccess } from '../auth/api';
 import { FilterPanel } from '../datasets/filters/FilterPanel';
 import { useItemTotal } from '../datasets/pagedItems';
 import { NO_SELECTION, selectRange, toggleItem, type Selection } from '../datasets/selection';
-import { useSearch, useSpaces, type QueryImage } from './api';
+import { useSearch, useSpaces, useWordSearch, type QueryImage } from './api';
 import { ImageQuery, imageFrom, toQueryImage } from './ImageQuery';
 import { QueryItem } from './QueryItem';
 import { ResultGrid } from './ResultGrid';
 import { ResultSelectionBar } from './ResultSelectionBar';
-import { clampK, searchFromParams, searchToParams, type SearchMode, type SearchSettings } from './searchRequest';
+import { clampK, parseWords, searchFromParams, searchToParams, type SearchMode, type SearchSettings } from './searchRequest';
 import { SpacePicker } from './SpacePicker';
 import { hasTextTower } from './spaceView';
+import { WordsAnswer, WordsQuery } from './WordsQuery';
 import '../datasets/dataset.css';
 import './search.css';
 
@@ -26,6 +27,7 @@ const MODES: { mode: SearchMode; label: string }[] = [
   { mode: 'item', label: 'Similar to an item' },
   { mode: 'image', label: 'An image' },
   { mode: 'text', label: 'Text' },
+  { mode: 'words', label: 'Words' },
 ];
 const K_CHOICES = [12, 24, 48, 96, 200, 500, 1000];
 const NO_ITEMS = {};
@@ -47,6 +49,8 @@ export function SearchPage() {
   const spaces = useSpaces(projectId);
   const sample = useItemTotal(projectId, NO_ITEMS);
   const search = useSearch(projectId, settings, image);
+  const wordSearch = useWordSearch(projectId, settings);
+  const byWords = settings.mode === 'words';
   const canLabel = access.can('annotate');
 
   const latest = useRef(settings);
@@ -81,7 +85,12 @@ export function SearchPage() {
   const space = list.find((s) => s.id === (settings.spaceId ?? activeId)) ?? null;
   const textOk = space ? hasTextTower(space) : true;
   const filterCount = activeFilterCount(settings.filters);
-  const hits = search.data?.results ?? [];
+  const hits = (byWords ? wordSearch.data?.results : search.data?.results) ?? [];
+  const answered = byWords ? wordSearch.data !== undefined : search.data !== undefined;
+  const fetching = byWords ? wordSearch.isFetching : search.isFetching;
+  const loading = byWords
+    ? wordSearch.isPending && wordSearch.fetchStatus !== 'idle'
+    : search.isPending && search.fetchStatus !== 'idle';
   const resultIds = hits.map((h) => h.item_id);
 
   const onSelect = (id: number, index: number, event: MouseEvent<HTMLInputElement>) => {
@@ -95,7 +104,7 @@ export function SearchPage() {
   };
   const submitText = (event: FormEvent) => {
     event.preventDefault();
-    update({ mode: 'text', text: textDraft.trim() });
+    update({ mode: byWords ? 'words' : 'text', text: textDraft.trim() });
   };
   const waitingFor =
     settings.mode === 'item' && settings.itemId === null
@@ -104,7 +113,9 @@ export function SearchPage() {
         ? 'Choose, drop or paste an image.'
         : settings.mode === 'text' && !settings.text.trim()
           ? 'Type what you are looking for.'
-          : null;
+          : byWords && !parseWords(settings.text).length
+            ? 'Type one or more words, with commas between them: also words no image was tagged with.'
+            : null;
 
   return (
     <div className="dataset search-page">
@@ -118,7 +129,11 @@ export function SearchPage() {
       </aside>
       <div className="dataset-main search-main">
         <div className="toolbar search-toolbar">
-          {spaces.isError ? (
+          {byWords ? (
+            <p className="small muted space-picker">
+              Words are looked up in the project’s active <Link to={`/projects/${projectId}/words`}>word model</Link>.
+            </p>
+          ) : spaces.isError ? (
             <ErrorMessage title="Could not load the embedding spaces" error={spaces.error} onRetry={() => spaces.refetch()} />
           ) : (
             <SpacePicker
@@ -169,6 +184,14 @@ export function SearchPage() {
               </div>
             ) : settings.mode === 'image' ? (
               <ImageQuery image={image} onImage={setImage} />
+            ) : byWords ? (
+              <WordsQuery
+                draft={textDraft}
+                onDraft={setTextDraft}
+                onSubmit={submitText}
+                combine={settings.combine}
+                onCombine={(combine) => update({ combine })}
+              />
             ) : (
               <form className="inline-form text-query" onSubmit={submitText} aria-label="Search by text">
                 <label className="inline-field grow">
@@ -202,16 +225,22 @@ export function SearchPage() {
         ) : null}
         <div className="search-results">
           <p className="toolbar-count search-count" role="status">
-            {search.isFetching
+            {fetching
               ? 'Searching…'
-              : search.data
-                ? `${plural(hits.length, 'result')}${filterCount ? ' among the filtered items' : ''} · ${search.data.strategy}${search.data.exact_fallback ? ' (re-ranked exactly)' : ''}`
-                : ''}
+              : byWords
+                ? wordSearch.data
+                  ? `${plural(hits.length, 'result')}${filterCount ? ' among the filtered items' : ''}`
+                  : ''
+                : search.data
+                  ? `${plural(hits.length, 'result')}${filterCount ? ' among the filtered items' : ''} · ${search.data.strategy}${search.data.exact_fallback ? ' (re-ranked exactly)' : ''}`
+                  : ''}
           </p>
-          {search.isError ? (
+          {byWords ? (
+            <WordsAnswer projectId={projectId} answer={fetching ? undefined : wordSearch.data} error={wordSearch.isError ? wordSearch.error : null} onRetry={() => wordSearch.refetch()} />
+          ) : search.isError ? (
             <ErrorMessage title="The search failed" error={search.error} onRetry={() => search.refetch()} />
           ) : null}
-          {spaces.data && list.length === 0 ? (
+          {spaces.data && list.length === 0 && !byWords ? (
             <EmptyState title="No embedding space yet">
               <p>Search compares images by their embeddings: a space embeds every item with a feature extractor.</p>
               {access.can('manageSpaces') ? (
@@ -226,11 +255,13 @@ export function SearchPage() {
             <EmptyState title="What are you looking for?">
               <p>{waitingFor}</p>
             </EmptyState>
-          ) : search.isPending && search.fetchStatus !== 'idle' ? (
+          ) : loading ? (
             <Loading label="Searching…" />
-          ) : search.data && hits.length === 0 ? (
-            <EmptyState title="Nothing found">{filterCount ? <p>No embedded item matches the filters.</p> : null}</EmptyState>
-          ) : search.data ? (
+          ) : answered && hits.length === 0 ? (
+            <EmptyState title="Nothing found">
+              {filterCount ? <p>{byWords ? 'No item matching the filters matches the words.' : 'No embedded item matches the filters.'}</p> : null}
+            </EmptyState>
+          ) : answered ? (
             <ResultGrid
               projectId={projectId}
               hits={hits}

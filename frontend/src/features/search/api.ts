@@ -3,7 +3,14 @@ import type { components } from '../../client/schema';
 import { api, unwrap } from '../../lib/api';
 import { queryKeys } from '../../lib/queryKeys';
 import { postForm } from '../../lib/upload';
-import { buildImageSearchForm, buildSearchBody, type SearchResponse, type SearchSettings } from './searchRequest';
+import {
+  buildImageSearchForm,
+  buildSearchBody,
+  buildWordsBody,
+  type SearchResponse,
+  type SearchSettings,
+  type WordSearchResponse,
+} from './searchRequest';
 
 export type Space = components['schemas']['SpaceRead'];
 export type SpaceCreate = components['schemas']['SpaceCreate'];
@@ -82,6 +89,25 @@ export function useSearch(projectId: number, settings: SearchSettings, image: Qu
         { signal },
       );
     },
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+  });
+}
+
+/** Search images by words (words mode), also words no item was tagged with. */
+export function useWordSearch(projectId: number, settings: SearchSettings) {
+  const body = buildWordsBody(settings);
+  return useQuery({
+    queryKey: ['search', projectId, 'words', body],
+    enabled: body !== null,
+    queryFn: ({ signal }): Promise<WordSearchResponse> =>
+      unwrap(
+        api.POST('/api/v1/projects/{project_id}/search/words', {
+          params: { path: { project_id: projectId } },
+          body: body ?? { words: [], k: settings.k, combine: settings.combine },
+          signal,
+        }),
+      ),
     placeholderData: keepPreviousData,
     staleTime: 30_000,
   });

@@ -5,10 +5,13 @@ import {
   DEFAULT_K,
   buildImageSearchForm,
   buildSearchBody,
+  buildWordsBody,
   formatScore,
+  parseWords,
   searchFromParams,
   searchToParams,
   similarHref,
+  viaWords,
   type SearchSettings,
 } from './searchRequest';
 
@@ -19,6 +22,7 @@ const base: SearchSettings = {
   k: DEFAULT_K,
   spaceId: null,
   excludeSelf: false,
+  combine: 'mean',
   filters: EMPTY_FILTERS,
 };
 
@@ -97,5 +101,35 @@ describe('the search request', () => {
     expect(formatScore(0.87654)).toBe('0.877');
     expect(formatScore(-12.3456)).toBe('-12.35');
     expect(formatScore(Number.NaN)).toBe('—');
+  });
+});
+
+describe('searching by words', () => {
+  it('reads words and phrases separated by commas, each once, trimmed', () => {
+    expect(parseWords(' rust,  fatigue   crack ;rust\n\n, ')).toEqual(['rust', 'fatigue crack']);
+    expect(parseWords('')).toEqual([]);
+    expect(parseWords(Array.from({ length: 30 }, (_, i) => `w${i}`).join(','))).toHaveLength(20);
+  });
+
+  it('asks POST /search/words with k, filters and how to combine, and waits for a word', () => {
+    const words: SearchSettings = { ...base, mode: 'words', text: 'rust, crack', k: 12, combine: 'best', filters: { ...EMPTY_FILTERS, split: 'val' } };
+    expect(buildWordsBody(words)).toEqual({ words: ['rust', 'crack'], k: 12, combine: 'best', filters: { split: 'val' } });
+    expect(buildWordsBody({ ...words, text: ' , ' })).toBeNull();
+    expect(buildWordsBody({ ...words, mode: 'text' })).toBeNull();
+    expect(buildSearchBody(words)).toBeNull();
+  });
+
+  it('keeps the words mode and its combine setting in the URL', () => {
+    const words: SearchSettings = { ...base, itemId: null, mode: 'words', text: 'rust', combine: 'best' };
+    const params = searchToParams(words);
+    expect(params.get('mode')).toBe('words');
+    expect(params.get('combine')).toBe('best');
+    expect(searchFromParams(params)).toEqual(words);
+    expect(searchToParams({ ...words, combine: 'mean' }).has('combine')).toBe(false);
+  });
+
+  it('says which path answered', () => {
+    expect(viaWords({ via: 'word-neighbours', model_version_id: null })).toBe('via the keywords nearest to the words');
+    expect(viaWords({ via: 'keyword-model', model_version_id: 4 })).toContain('keywords model');
   });
 });

@@ -8,8 +8,14 @@ export type SearchRequestBody = components['schemas']['SearchRequest'];
 export type SearchResponse = components['schemas']['SearchResponse'];
 export type SearchHit = components['schemas']['SearchHit'];
 
-export type SearchMode = 'item' | 'image' | 'text';
-export const SEARCH_MODES: readonly SearchMode[] = ['item', 'image', 'text'];
+export type WordSearchBody = components['schemas']['ItemWordSearchRequest'];
+export type WordSearchResponse = components['schemas']['ItemWordSearchResponse'];
+export type Combine = WordSearchBody['combine'];
+
+export type SearchMode = 'item' | 'image' | 'text' | 'words';
+export const SEARCH_MODES: readonly SearchMode[] = ['item', 'image', 'text', 'words'];
+/** The most words one search takes (as the API allows). */
+export const MAX_WORDS = 20;
 
 export const DEFAULT_K = 24;
 export const MAX_K = 1000;
@@ -23,6 +29,8 @@ export interface SearchSettings {
   /** null: the project's active space. */
   spaceId: number | null;
   excludeSelf: boolean;
+  /** Words mode: search with the mean of the words, or score by the nearest word. */
+  combine: Combine;
   filters: ItemFilters;
 }
 
@@ -48,6 +56,7 @@ export function searchFromParams(params: URLSearchParams): SearchSettings {
     k: clampK(positiveInt(params.get('k')) ?? DEFAULT_K),
     spaceId: positiveInt(params.get('space')),
     excludeSelf: params.get('self') === '0',
+    combine: params.get('combine') === 'best' ? 'best' : 'mean',
     filters: filtersFromParams(params),
   };
 }
@@ -60,6 +69,7 @@ export function searchToParams(settings: SearchSettings): URLSearchParams {
   if (settings.k !== DEFAULT_K) params.set('k', String(settings.k));
   if (settings.spaceId !== null) params.set('space', String(settings.spaceId));
   if (settings.excludeSelf) params.set('self', '0');
+  if (settings.mode === 'words' && settings.combine !== 'mean') params.set('combine', settings.combine);
   return params;
 }
 
@@ -84,6 +94,32 @@ export function buildSearchBody(settings: SearchSettings): SearchRequestBody | n
     return text ? { ...common, text } : null;
   }
   return null;
+}
+
+/** Words and phrases typed with commas between them ("rust, fatigue crack"): trimmed, each once,
+ * at most MAX_WORDS. */
+export function parseWords(text: string): string[] {
+  const words: string[] = [];
+  for (const part of text.split(/[,;\n]/)) {
+    const word = part.trim().replace(/\s+/g, ' ');
+    if (word && !words.includes(word)) words.push(word);
+  }
+  return words.slice(0, MAX_WORDS);
+}
+
+/** The JSON body of `POST /search/words`, or null while no word is typed. */
+export function buildWordsBody(settings: SearchSettings): WordSearchBody | null {
+  if (settings.mode !== 'words') return null;
+  const words = parseWords(settings.text);
+  if (!words.length) return null;
+  return { words, k: settings.k, filters: toItemFilter(settings.filters), combine: settings.combine };
+}
+
+/** Which path answered a search by words, in words. */
+export function viaWords(response: Pick<WordSearchResponse, 'via' | 'model_version_id'>): string {
+  return response.via === 'keyword-model'
+    ? `via the deployed keywords model${response.model_version_id !== null ? ` (version id ${response.model_version_id})` : ''}`
+    : 'via the keywords nearest to the words';
 }
 
 /** The multipart form of `POST /search/image`: the file and the same options as form fields

@@ -37,6 +37,10 @@ interface InputProps {
 }
 
 function limits(field: SchemaField): string {
+  if (field.kind === 'list') {
+    const allowed = field.options.length ? `one or more of ${field.options.join(', ')}` : 'comma-separated';
+    return field.maxItems !== null ? `${allowed}, at most ${field.maxItems}` : allowed;
+  }
   const low = field.minimum ?? field.exclusiveMinimum;
   const high = field.maximum ?? field.exclusiveMaximum;
   if (low === null && high === null) return '';
@@ -95,6 +99,16 @@ function SchemaInput({ field, value, error, onChange, disabled }: InputProps) {
           </option>
         ))}
       </select>
+    );
+  } else if (field.kind === 'list') {
+    input = (
+      <input
+        {...common}
+        type="text"
+        placeholder={field.examples[0] ? `e.g. ${field.examples[0]}` : 'values, with commas between them'}
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+      />
     );
   } else if (field.kind === 'integer' || field.kind === 'number') {
     input = (

@@ -17,6 +17,7 @@ const schema = {
     base_model: { default: 'tiny-cnn', maxLength: 300, title: 'Base Model', type: 'string', examples: ['tiny-cnn', 'torchvision:mobilenet_v2@IMAGENET1K_V1'] },
     mode: { $ref: '#/$defs/Mode', default: 'fast' },
     tags: { type: 'array', items: { type: 'string' }, default: [] },
+    boxes: { type: 'array', items: { type: 'object' }, default: [] },
   },
   $defs: { Mode: { enum: ['fast', 'slow'], title: 'Mode', type: 'string' } },
 };
@@ -34,6 +35,7 @@ describe('a form from a JSON Schema', () => {
       ['pin_memory', 'boolean'],
       ['base_model', 'string'],
       ['mode', 'enum'],
+      ['tags', 'list'],
     ]);
     const epochs = fields[0];
     expect(epochs).toMatchObject({ title: 'Epochs', minimum: 1, maximum: 1000, default: 10, description: 'Passes over the training items.' });
@@ -46,9 +48,9 @@ describe('a form from a JSON Schema', () => {
 
   it('fills in the defaults and sends them back typed', () => {
     const values = initialValues(fields);
-    expect(values).toMatchObject({ epochs: '10', lr: '0.001', grad_clip_norm: '', pin_memory: true, amp: 'auto' });
+    expect(values).toMatchObject({ epochs: '10', lr: '0.001', grad_clip_norm: '', pin_memory: true, amp: 'auto', tags: '' });
     expect(toParams(fields, values)).toEqual({
-      params: { epochs: 10, lr: 0.001, device: 'auto', amp: 'auto', grad_clip_norm: null, pin_memory: true, base_model: 'tiny-cnn', mode: 'fast' },
+      params: { epochs: 10, lr: 0.001, device: 'auto', amp: 'auto', grad_clip_norm: null, pin_memory: true, base_model: 'tiny-cnn', mode: 'fast', tags: [] },
       errors: {},
     });
   });
@@ -92,6 +94,55 @@ describe('a form from a JSON Schema', () => {
   it('puts the usual settings first', () => {
     const { common, more } = splitFields(fields);
     expect(common.map((f) => f.name)).toEqual(['base_model', 'epochs', 'lr', 'device']);
-    expect(more.map((f) => f.name)).toEqual(['amp', 'grad_clip_norm', 'pin_memory', 'mode']);
+    expect(more.map((f) => f.name)).toEqual(['amp', 'grad_clip_norm', 'pin_memory', 'mode', 'tags']);
+  });
+});
+
+describe('list fields (a classifier’s measurement_keys, a detector’s sizes)', () => {
+  // As pydantic writes list[str] = Field(default_factory=list, max_length=64, examples=[[], [...]]).
+  const listSchema = {
+    type: 'object',
+    properties: {
+      measurement_keys: {
+        type: 'array',
+        items: { type: 'string' },
+        maxItems: 3,
+        title: 'Measurement Keys',
+        examples: [[], ['temperature_c', 'humidity_pct']],
+      },
+      anchor_sizes: { type: 'array', items: { type: 'integer' }, default: [16, 32], minItems: 1 },
+      ratios: { anyOf: [{ type: 'array', items: { type: 'number' } }, { type: 'null' }], default: null },
+      splits: { type: 'array', items: { enum: ['train', 'val'], type: 'string' }, default: ['train'] },
+    },
+  };
+  const fields = fieldsFromSchema(listSchema);
+  const field = (name: string) => {
+    const f = fields.find((x) => x.name === name);
+    if (!f) throw new Error(`no field ${name}`);
+    return f;
+  };
+
+  it('reads lists of strings, numbers and allowed values, with their examples as typed text', () => {
+    expect(fields.map((f) => [f.name, f.kind, f.itemKind])).toEqual([
+      ['measurement_keys', 'list', 'string'],
+      ['anchor_sizes', 'list', 'integer'],
+      ['ratios', 'list', 'number'],
+      ['splits', 'list', 'string'],
+    ]);
+    expect(field('measurement_keys')).toMatchObject({ maxItems: 3, examples: ['temperature_c, humidity_pct'] });
+    expect(field('splits').options).toEqual(['train', 'val']);
+    expect(initialValues(fields)).toEqual({ measurement_keys: '', anchor_sizes: '16, 32', ratios: '', splits: 'train' });
+  });
+
+  it('sends the typed values as a list, each once, checked as the server will', () => {
+    expect(fieldValue(field('measurement_keys'), ' temperature_c,humidity_pct , ,temperature_c').value).toEqual(['temperature_c', 'humidity_pct']);
+    expect(fieldValue(field('measurement_keys'), '').value).toEqual([]);
+    expect(fieldValue(field('measurement_keys'), 'a, b, c, d').error).toBe('At most 3 values.');
+    expect(fieldValue(field('anchor_sizes'), '8, 16').value).toEqual([8, 16]);
+    expect(fieldValue(field('anchor_sizes'), '8, 1.5').error).toBe('“1.5” is not a whole number.');
+    expect(fieldValue(field('anchor_sizes'), '').error).toBe('At least 1 value, with commas between them.');
+    expect(fieldValue(field('ratios'), '').value).toBeNull();
+    expect(fieldValue(field('ratios'), '0.5, 2').value).toEqual([0.5, 2]);
+    expect(fieldValue(field('splits'), 'train, test').error).toBe('“test” is not one of train, val.');
   });
 });

@@ -1,10 +1,13 @@
 // A form drawn from a JSON Schema (a training kind's `params_schema`, as pydantic writes it):
-// numbers, integers, enums, booleans and strings, nullable ones (anyOf [..., null]) included,
+// numbers, integers, enums, booleans, strings and lists of them (typed with commas between the
+// values), nullable ones (anyOf [..., null]) included,
 // defaults filled in, checked in the browser as the server will check them, and the server's
 // own field errors (loc ["params", name]) put back beside their fields.
 import { ApiError } from '../../lib/errors';
 
-export type FieldKind = 'integer' | 'number' | 'boolean' | 'enum' | 'string';
+export type FieldKind = 'integer' | 'number' | 'boolean' | 'enum' | 'string' | 'list';
+/** What a list holds. */
+export type ItemKind = 'integer' | 'number' | 'string';
 
 export interface SchemaField {
   name: string;
@@ -23,6 +26,10 @@ export interface SchemaField {
   maxLength: number | null;
   pattern: string | null;
   examples: readonly string[];
+  /** Lists: the kind of their values (their allowed values, if any, are `options`). */
+  itemKind: ItemKind | null;
+  minItems: number | null;
+  maxItems: number | null;
 }
 
 /** What the inputs hold: text for everything but checkboxes. */
@@ -49,8 +56,8 @@ function titleFrom(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** The fields of an object schema, in its order. Properties of kinds a form cannot edit (arrays,
- * objects) are left out: the server fills their defaults. */
+/** The fields of an object schema, in its order. Properties of kinds a form cannot edit (objects,
+ * lists of objects) are left out: the server fills their defaults. */
 export function fieldsFromSchema(schema: unknown): SchemaField[] {
   if (!isObject(schema) || !isObject(schema.properties)) return [];
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
@@ -75,7 +82,22 @@ export function fieldsFromSchema(schema: unknown): SchemaField[] {
     }
     let kind: FieldKind | null = null;
     let options: (string | number)[] = [];
-    if (Array.isArray(prop.enum)) {
+    let itemKind: ItemKind | null = null;
+    let examples: string[] = Array.isArray(prop.examples) ? prop.examples.filter((e): e is string => typeof e === 'string') : [];
+    if (prop.type === 'array') {
+      const items = resolve(prop.items, schema);
+      if (Array.isArray(items.enum)) {
+        options = items.enum.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+        itemKind = options.every((o) => typeof o === 'number') ? 'number' : 'string';
+      } else if (items.type === 'string' || items.type === 'integer' || items.type === 'number') {
+        itemKind = items.type;
+      }
+      if (itemKind) kind = 'list';
+      // Examples of a list are lists: shown as the text that would type them.
+      examples = (Array.isArray(prop.examples) ? prop.examples : [])
+        .filter((e): e is unknown[] => Array.isArray(e) && e.length > 0)
+        .map((e) => e.map(String).join(', '));
+    } else if (Array.isArray(prop.enum)) {
       options = prop.enum.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
       kind = 'enum';
     } else if ('const' in prop && (typeof prop.const === 'string' || typeof prop.const === 'number')) {
@@ -101,7 +123,10 @@ export function fieldsFromSchema(schema: unknown): SchemaField[] {
       minLength: numberOr(prop.minLength),
       maxLength: numberOr(prop.maxLength),
       pattern: typeof prop.pattern === 'string' ? prop.pattern : null,
-      examples: Array.isArray(prop.examples) ? prop.examples.filter((e): e is string => typeof e === 'string') : [],
+      examples,
+      itemKind,
+      minItems: numberOr(prop.minItems),
+      maxItems: numberOr(prop.maxItems),
     });
   }
   return fields;
@@ -112,6 +137,7 @@ export function initialValues(fields: readonly SchemaField[]): FormValues {
   const values: FormValues = {};
   for (const f of fields) {
     if (f.kind === 'boolean') values[f.name] = f.default === true;
+    else if (f.kind === 'list') values[f.name] = Array.isArray(f.default) ? f.default.map(String).join(', ') : '';
     else values[f.name] = f.default === null || f.default === undefined ? '' : String(f.default);
   }
   return values;
@@ -129,10 +155,32 @@ function parseNumber(field: SchemaField, raw: string): { value?: number; error?:
   return { value };
 }
 
+/** A list typed as "a, b, c": its values, typed, or what is wrong with them. */
+function parseList(field: SchemaField, text: string): { value?: unknown; error?: string } {
+  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (!parts.length && field.nullable && field.default === null) return { value: null };
+  if (field.minItems !== null && parts.length < field.minItems) return { error: `At least ${field.minItems} value${field.minItems === 1 ? '' : 's'}, with commas between them.` };
+  if (field.maxItems !== null && parts.length > field.maxItems) return { error: `At most ${field.maxItems} values.` };
+  const values: (string | number)[] = [];
+  for (const part of parts) {
+    let value: string | number = part;
+    if (field.itemKind === 'integer' || field.itemKind === 'number') {
+      value = Number(part);
+      if (!Number.isFinite(value) || (field.itemKind === 'integer' && !Number.isInteger(value))) {
+        return { error: `“${part}” is not a ${field.itemKind === 'integer' ? 'whole number' : 'number'}.` };
+      }
+    }
+    if (field.options.length && !field.options.some((o) => String(o) === part)) return { error: `“${part}” is not one of ${field.options.join(', ')}.` };
+    if (!values.includes(value)) values.push(value);
+  }
+  return { value: values };
+}
+
 /** One field's value for the API, or the reason it cannot be sent. */
 export function fieldValue(field: SchemaField, raw: string | boolean | undefined): { value?: unknown; error?: string } {
   if (field.kind === 'boolean') return { value: raw === true };
   const text = typeof raw === 'string' ? raw : '';
+  if (field.kind === 'list') return parseList(field, text);
   if (!text.trim()) {
     if (field.nullable) return { value: null };
     if (field.kind === 'string' && !field.required && field.minLength === null) return { value: text };
@@ -185,7 +233,7 @@ export function serverFieldErrors(error: unknown): FieldErrors {
 }
 
 /** Fields most runs change, shown first; the rest fold away under "More settings". */
-export const COMMON_FIELDS = ['base_model', 'epochs', 'batch_size', 'image_size', 'lr', 'target', 'embedding_dim', 'device'];
+export const COMMON_FIELDS = ['base_model', 'model', 'epochs', 'batch_size', 'image_size', 'lr', 'target', 'embedding_dim', 'device'];
 
 export function splitFields(fields: readonly SchemaField[]): { common: SchemaField[]; more: SchemaField[] } {
   const common = fields.filter((f) => COMMON_FIELDS.includes(f.name) || f.required);
