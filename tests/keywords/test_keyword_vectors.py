@@ -64,6 +64,23 @@ def test_deploying_a_keywords_version_stores_output_vectors_for_search(
     assert found["model_version_id"] == version["id"]
     assert found["results"][0]["filename"].startswith("red")
 
+    # An item uploaded after the deploy gets its vectors too, without another deploy.
+    upload = [("files", ("late.png", coloured_png("red", seed=99), "image/png"))]
+    late = live_client.post(f"/api/v1/projects/{pid}/items", files=upload).json()["items"][0]["id"]
+    run_jobs()
+    with engine.connect() as conn:
+        follow = conn.execute(
+            text(
+                "SELECT status, result FROM jobs WHERE project_id = :p AND kind = 'keyword_vectors' "
+                "ORDER BY created_at DESC LIMIT 1"
+            ),
+            {"p": pid},
+        ).one()
+        rows = conn.scalar(text("SELECT count(*) FROM item_keyword_vectors WHERE item_id = :i"), {"i": late})
+    assert follow.status == "succeeded", follow
+    assert follow.result["items"] == 1
+    assert rows == follow.result["vectors"]
+
     # The same deployed version suggests keywords for one item, and for many as suggestions.
     item = found["results"][0]["item_id"]
     answer = live_client.post(f"/api/v1/projects/{pid}/predict/keywords", data={"item_id": str(item)})

@@ -15,6 +15,7 @@ from mireru.items import blobs as item_blobs
 from mireru.items import repository
 from mireru.items.images import inspect_image
 from mireru.items.schemas import BoxRead, ItemFilter, ItemRead, ItemUpdate, UploadedItem
+from mireru.keywords import service as keywords
 from mireru.models import Item, Project
 from mireru.storage import BlobStore
 
@@ -195,7 +196,9 @@ def add_images(
         results.append((item, False))
     ids = [item.id for item, _ in results]
     # After commit, new items are embedded into the project's active embedding space.
-    embeddings.follow_upload(session, settings, project.id, [item.id for item, dup in results if not dup])
+    new_ids = [item.id for item, dup in results if not dup]
+    embeddings.follow_upload(session, settings, project.id, new_ids)
+    keywords.follow_upload(session, settings, project.id, new_ids)
     loaded = {i.id: i for i in repository.get_many(session, project.id, ids)}
     return [(loaded[item.id], dup) for item, dup in results]
 

@@ -38,13 +38,16 @@ def run_drop_orphaned_indexes(job_id: str) -> dict[str, Any]:
     return run_tracked(job_id, lambda ctx: building.drop_orphaned_indexes(ctx.rt.sessions))
 
 
-def fill_keyword_vectors(job_id: str, project_id: int, model_version_id: int) -> dict[str, Any]:
-    """Store a deployed keywords model's output vectors for every item of its project."""
+def fill_keyword_vectors(
+    job_id: str, project_id: int, model_version_id: int, item_ids: list[int] | None = None
+) -> dict[str, Any]:
+    """Store a deployed keywords model's output vectors for every item of its project (or for
+    `item_ids`, items uploaded after the deploy)."""
 
     def body(ctx: JobContext) -> dict[str, Any]:
         rt = ctx.rt
         return keyword_vectors.fill(
-            rt.sessions, rt.blobs, rt.settings, project_id, model_version_id, _reporter(ctx)
+            rt.sessions, rt.blobs, rt.settings, project_id, model_version_id, _reporter(ctx), item_ids
         )
 
     return run_tracked(job_id, body)

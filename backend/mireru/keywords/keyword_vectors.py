@@ -61,7 +61,9 @@ def fill(
     project_id: int,
     model_version_id: int,
     progress: Progress,
+    item_ids: list[int] | None = None,
 ) -> dict[str, Any]:
+    """Every item's vectors (a deploy), or only `item_ids`' (items uploaded after the deploy)."""
     from mireru.registry.service import deployed_version
     from mireru.training import kinds
 
@@ -70,8 +72,11 @@ def fill(
         if version is None or version.project_id != project_id:
             return {"skipped": f"model version {model_version_id} was deleted"}
         kind, digest = version.kind, version.file_sha256
-        total = repository.count_items(session, project_id)
-        repository.delete_keyword_vectors(session, project_id, model_version_id)
+        if item_ids is None:
+            total = repository.count_items(session, project_id)
+            repository.delete_keyword_vectors(session, project_id, model_version_id)
+        else:
+            total = len(item_ids)
     progress(0, total, f"loading keywords model {model_version_id}")
     predictor = kinds.get_kind(kind).load_inference(blobs.path(digest), _device(settings))
     done = stored = 0
@@ -79,7 +84,7 @@ def fill(
     after = 0
     while True:
         with unit_of_work(sessions) as session:
-            batch = repository.item_images(session, project_id, after, IMAGE_BATCH)
+            batch = repository.item_images(session, project_id, after, IMAGE_BATCH, item_ids)
         if not batch:
             break
         after = batch[-1][0]
@@ -95,7 +100,9 @@ def fill(
         progress(done, max(total, done), "computing keyword vectors")
     with unit_of_work(sessions) as session:
         current = deployed_version(session, project_id, "keywords")
-        if current is not None and current.id == model_version_id:
+        if item_ids is not None and current is not None and current.id == model_version_id:
+            removed = 0
+        elif current is not None and current.id == model_version_id:
             removed = repository.delete_other_versions(session, project_id, model_version_id)
         else:  # another version was deployed meanwhile: its own job fills its rows
             removed = repository.delete_keyword_vectors(session, project_id, model_version_id)

@@ -400,14 +400,15 @@ def count_items(session: Session, project_id: int) -> int:
     return session.scalar(select(func.count()).where(Item.project_id == project_id)) or 0
 
 
-def item_images(session: Session, project_id: int, after_id: int, limit: int) -> list[tuple[int, str]]:
-    """(item id, image sha256) of the project's items after `after_id`, in id order."""
-    stmt = (
-        select(Item.id, Item.sha256)
-        .where(Item.project_id == project_id, Item.id > after_id)
-        .order_by(Item.id)
-        .limit(limit)
-    )
+def item_images(
+    session: Session, project_id: int, after_id: int, limit: int, only: Sequence[int] | None = None
+) -> list[tuple[int, str]]:
+    """(item id, image sha256) of the project's items after `after_id` (of `only`, if given), in
+    id order."""
+    conds = [Item.project_id == project_id, Item.id > after_id]
+    if only is not None:
+        conds.append(Item.id.in_(list(only)))
+    stmt = select(Item.id, Item.sha256).where(*conds).order_by(Item.id).limit(limit)
     return [(int(i), str(sha)) for i, sha in session.execute(stmt)]
 
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mireru.config import Settings
 from mireru.db import after_commit
+from mireru.embeddings.service import dispatcher_for
 from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs import repository as jobs_repo
 from mireru.keywords import repository
@@ -226,12 +228,28 @@ def delete_model(session: Session, blobs: BlobStore, dispatcher: Dispatcher, mod
 
 
 def queue_keyword_vectors(
-    session: Session, dispatcher: Dispatcher, project_id: int, model_version_id: int
-) -> str:
-    """Fill `item_keyword_vectors` with a keywords version's outputs for every item, after the
-    request commits (called when such a version is deployed); returns the job id."""
-    params = {"model_version_id": model_version_id}
+    session: Session, dispatcher: Dispatcher, project_id: int, model_version_id: int,
+    item_ids: list[int] | None = None,
+) -> str:  # fmt: skip
+    """Fill `item_keyword_vectors` with a keywords version's outputs for every item (or for
+    `item_ids`), after the request commits; returns the job id."""
+    params: dict[str, Any] = {"model_version_id": model_version_id}
+    if item_ids is not None:
+        params["items"] = len(item_ids)
     job = jobs_repo.create(session, "keyword_vectors", DEFAULT_QUEUE, project_id, params)
-    kwargs = {"job_id": job.id, "project_id": project_id, "model_version_id": model_version_id}
+    kwargs = {"job_id": job.id, "project_id": project_id, "model_version_id": model_version_id,
+              "item_ids": item_ids}  # fmt: skip
     dispatcher.enqueue_after_commit(session, DEFAULT_QUEUE, FILL_JOB, job.id, kwargs)
     return job.id
+
+
+def follow_upload(session: Session, settings: Settings, project_id: int, item_ids: list[int]) -> None:
+    """New items get the deployed keywords version's output vectors too (once this transaction
+    commits), so search by words finds them without another deploy."""
+    from mireru.registry.service import deployed_version
+
+    if not item_ids:
+        return
+    version = deployed_version(session, project_id, "keywords")
+    if version is not None:
+        queue_keyword_vectors(session, dispatcher_for(settings), project_id, version.id, list(item_ids))
