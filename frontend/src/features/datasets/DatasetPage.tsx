@@ -92,7 +92,7 @@ export function DatasetPage() {
             {canUpload ? <UploadButton onFiles={uploads.addFiles} /> : null}
           </div>
           <div id="batch-suggest">
-            {suggestOpen ? <BatchSuggest projectId={projectId} filters={filters} total={total} filtered={filterCount > 0} /> : null}
+            {suggestOpen ? <BatchSuggest projectId={projectId} filters={filters} total={total} filtered={filterCount > 0} selectedIds={[...selection.ids]} /> : null}
           </div>
           {selection.ids.size ? (
             <SelectionBar

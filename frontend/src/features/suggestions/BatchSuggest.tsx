@@ -27,11 +27,13 @@ interface Props {
   /** How many items match the filters. */
   total: number;
   filtered: boolean;
+  /** Items picked in the grid; when there are some, only they get suggestions. */
+  selectedIds?: number[];
 }
 
 /** "Suggest with models": run a deployed model over the filtered items in a job; what it finds
  * waits on each item as pending suggestions. */
-export function BatchSuggest({ projectId, filters, total, filtered }: Props) {
+export function BatchSuggest({ projectId, filters, total, filtered, selectedIds = [] }: Props) {
   const id = useId();
   const queryClient = useQueryClient();
   const models = useModels(projectId);
@@ -53,7 +55,7 @@ export function BatchSuggest({ projectId, filters, total, filtered }: Props) {
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const built = batchRequest(kind, toItemFilter(filters), minScore, topK);
+    const built = batchRequest(kind, toItemFilter(filters), minScore, topK, selectedIds);
     setProblem(built.error ?? null);
     if (!built.body) return;
     setJobId(null);
@@ -88,11 +90,12 @@ export function BatchSuggest({ projectId, filters, total, filtered }: Props) {
           </label>
         ) : null}
         <button type="submit" className="button primary" disabled={busy || total === 0}>
-          Suggest for {plural(total, 'item')}
+          Suggest for {selectedIds.length ? plural(selectedIds.length, 'selected item') : plural(total, 'item')}
         </button>
       </form>
       <p className="small muted">
-        Runs the deployed {PREDICT_KINDS.find((k) => k.kind === kind)?.noun} over {filtered ? 'every item matching the filters' : 'every item'}; its
+        Runs the deployed {PREDICT_KINDS.find((k) => k.kind === kind)?.noun} over{' '}
+        {selectedIds.length ? 'the selected items' : filtered ? 'every item matching the filters' : 'every item'}; its
         answers wait on each item as suggestions to accept or reject, replacing older pending ones of the same kind.
       </p>
       {problem ? (

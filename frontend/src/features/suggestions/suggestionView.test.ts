@@ -147,6 +147,8 @@ describe('batch predictions', () => {
     expect(batchRequest('keywords', {}, '1.5', '1').error).toMatch(/from 0 to 1/);
     expect(batchRequest('keywords', {}, ' ', '1').error).toMatch(/from 0 to 1/);
     expect(batchRequest('classifier', {}, '0.5', '0').error).toMatch(/1 to 20/);
+    expect(batchRequest('classifier', {}, '0.5', '1', [4, 9]).body).toMatchObject({ item_ids: [4, 9] });
+    expect(batchRequest('classifier', {}, '0.5', '1', []).body).not.toHaveProperty('item_ids');
   });
 
   it('reads what a finished job left', () => {

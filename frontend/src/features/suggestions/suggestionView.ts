@@ -142,12 +142,15 @@ export function batchRequest(
   filters: BatchPredictRequest['filters'],
   minScore: string,
   topK: string,
+  itemIds: number[] = [],
 ): { body?: BatchPredictRequest; error?: string } {
   const score = Number(minScore);
   if (!minScore.trim() || !Number.isFinite(score) || score < 0 || score > 1) return { error: 'The minimum score is a number from 0 to 1.' };
   const k = kind === 'classifier' ? Number(topK) : 1;
   if (!Number.isInteger(k) || k < 1 || k > 20) return { error: 'Classes per item is a whole number from 1 to 20.' };
-  return { body: { kind, filters, min_score: score, top_k: k, limit: BATCH_LIMIT } };
+  const body: BatchPredictRequest = { kind, filters, min_score: score, top_k: k, limit: BATCH_LIMIT };
+  // A selection narrows the run to those items (still within the filters they were picked from).
+  return { body: itemIds.length ? { ...body, item_ids: itemIds } : body };
 }
 
 /** What a finished batch job left, from its free-form result. */
