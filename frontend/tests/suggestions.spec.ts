@@ -225,7 +225,7 @@ function boltPlate(seed: number): { file: TestFile; boxes: { label: string; x: n
   return { file: { name: `plate-${seed}.png`, mimeType: 'image/png', buffer }, boxes };
 }
 
-test('box suggestions from a detector are drawn dashed and become boxes when accepted', async ({ page, api, project }) => {
+test('box suggestions from a detector are drawn dashed and become boxes when accepted; its detections become items', async ({ page, api, project }) => {
   test.setTimeout(240_000);
   const plates = Array.from({ length: 13 }, (_, i) => boltPlate(i + 1));
   const items = await uploadViaApi(api, project.id, plates.map((p) => p.file));
@@ -298,4 +298,18 @@ test('box suggestions from a detector are drawn dashed and become boxes when acc
   await expect(page.getByRole('heading', { name: 'Boxes (1)' })).toBeVisible();
   await expect(page.locator('[data-ghost]')).toHaveCount(suggested - 1);
   await expect.poll(async () => (await getItem(api, project.id, target.id)).boxes.map((b) => b.label)).toEqual(['bolt']);
+
+  // Detect-then-retrieve: the same detector cuts its detections out as new items linked to their images.
+  await page.goto(`/projects/${project.id}`);
+  await page.getByRole('button', { name: 'Suggest with models' }).click();
+  const cropPanel = page.getByRole('region', { name: 'Suggest with models' });
+  await cropPanel.getByRole('radio', { name: /detector/ }).check();
+  await cropPanel.getByLabel('Minimum score').fill(minScore.toFixed(6));
+  await cropPanel.getByRole('checkbox', { name: /store every detection as a new item/ }).check();
+  await cropPanel.getByRole('button', { name: /Suggest for/ }).click();
+  await expect(cropPanel).toContainText(/\d+ crops? stored as new items from \d+ items?\./, { timeout: 60_000 });
+  const listed = (await ok(await api.get(`/api/v1/projects/${project.id}/items?limit=500`))) as {
+    items: { source_item_id: number | null }[];
+  };
+  expect(listed.items.some((item) => item.source_item_id !== null)).toBe(true);
 });

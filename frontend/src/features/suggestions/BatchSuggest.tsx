@@ -9,11 +9,13 @@ import { queryKeys } from '../../lib/queryKeys';
 import { formatEta, isFinished, jobProgress } from '../datasets/transfer/jobView';
 import { useJob } from '../datasets/transfer/useJob';
 import { useModels } from '../models/api';
-import { usePendingSuggestions, useStartBatchPredict } from './api';
+import { usePendingSuggestions, useStartBatchPredict, useStartCrops } from './api';
 import {
   PREDICT_KINDS,
   batchRequest,
   batchSummary,
+  cropRequest,
+  cropSummary,
   deployedByKind,
   isNoModelDeployed,
   noModelSentence,
@@ -45,25 +47,38 @@ export function BatchSuggest({ projectId, filters, total, filtered, selectedIds 
   const [topK, setTopK] = useState('1');
   const [problem, setProblem] = useState<string | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
-  const start = useStartBatchPredict(projectId);
+  const [asCrops, setAsCrops] = useState(false);
+  const crops = asCrops && kind === 'detector';
+  const startBatch = useStartBatchPredict(projectId);
+  const startCrops = useStartCrops(projectId);
+  const start = crops ? startCrops : startBatch;
   const job = useJob(jobId);
   const finished = job.data ? isFinished(job.data) : false;
   const pending = usePendingSuggestions(projectId);
   useEffect(() => {
-    if (finished) void queryClient.invalidateQueries({ queryKey: queryKeys.suggestions(projectId) });
+    if (!finished) return;
+    void queryClient.invalidateQueries({ queryKey: queryKeys.suggestions(projectId) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.items(projectId) });
   }, [finished, queryClient, projectId]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
+    setJobId(null);
+    const onSuccess = (started: { id: string }) => setJobId(started.id);
+    if (crops) {
+      const built = cropRequest(toItemFilter(filters), minScore, selectedIds);
+      setProblem(built.error ?? null);
+      if (built.body) startCrops.mutate(built.body, { onSuccess });
+      return;
+    }
     const built = batchRequest(kind, toItemFilter(filters), minScore, topK, selectedIds);
     setProblem(built.error ?? null);
-    if (!built.body) return;
-    setJobId(null);
-    start.mutate(built.body, { onSuccess: (started) => setJobId(started.id) });
+    if (built.body) startBatch.mutate(built.body, { onSuccess });
   };
 
   const progress = job.data ? jobProgress(job.data) : null;
-  const summary = job.data?.status === 'succeeded' ? batchSummary(job.data.result) : null;
+  const summary = job.data?.status === 'succeeded' && !crops ? batchSummary(job.data.result) : null;
+  const cropped = job.data?.status === 'succeeded' ? cropSummary(job.data.result) : null;
   const firstPending = pending.data?.suggestions[0]?.item_id ?? null;
   const busy = start.isPending || (jobId !== null && !finished);
   return (
@@ -87,6 +102,12 @@ export function BatchSuggest({ projectId, filters, total, filtered, selectedIds 
           <label className="batch-field">
             <span>Classes per item</span>
             <input type="number" min={1} max={20} step={1} value={topK} onChange={(e) => setTopK(e.target.value)} />
+          </label>
+        ) : null}
+        {kind === 'detector' ? (
+          <label className="checkbox">
+            <input type="checkbox" checked={asCrops} onChange={(e) => setAsCrops(e.target.checked)} />
+            Instead, store every detection as a new item (a crop linked to its image, searchable)
           </label>
         ) : null}
         <button type="submit" className="button primary" disabled={busy || total === 0}>
@@ -129,6 +150,11 @@ export function BatchSuggest({ projectId, filters, total, filtered, selectedIds 
                 <strong>The predictions failed:</strong> {job.data.error}
               </p>
             </div>
+          ) : null}
+          {cropped ? (
+            <p className="small">
+              {plural(cropped.crops, 'crop')} stored as new items from {plural(cropped.items, 'item')}.
+            </p>
           ) : null}
           {summary ? (
             <p className="small">

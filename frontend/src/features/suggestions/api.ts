@@ -5,6 +5,7 @@ import { postForm } from '../../lib/upload';
 import type {
   BatchPredictRequest,
   ClassifyResponse,
+  CropRequest,
   DetectResponse,
   KeywordsResponse,
   PredictKind,
@@ -77,6 +78,16 @@ export function predictItem<K extends PredictKind>(projectId: number, kind: K, i
 }
 
 /** Predict over the items matching filters in a job; its results become pending suggestions. */
+/** Store every detection of the deployed detector as a new item (a job). */
+export function useStartCrops(projectId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CropRequest) =>
+      unwrap(api.POST('/api/v1/projects/{project_id}/predict/crops', { params: { path: { project_id: projectId } }, body })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.items(projectId) }),
+  });
+}
+
 export function useStartBatchPredict(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({

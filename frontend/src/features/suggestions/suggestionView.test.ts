@@ -5,6 +5,8 @@ import {
   BATCH_LIMIT,
   applySuggestions,
   batchRequest,
+  cropRequest,
+  cropSummary,
   batchSummary,
   deployedByKind,
   formatSuggestionScore,
@@ -155,5 +157,14 @@ describe('batch predictions', () => {
     expect(batchSummary({ items: 12, suggestions: 30, model_id: 4 })).toEqual({ items: 12, suggestions: 30 });
     expect(batchSummary({ items: 'many' })).toEqual({ items: 0, suggestions: 0 });
     expect(batchSummary(null)).toBeNull();
+  });
+});
+
+describe('cropRequest', () => {
+  it('checks the score and sends a selection when there is one', () => {
+    expect(cropRequest({}, '0.4', [3]).body).toMatchObject({ score_threshold: 0.4, item_ids: [3] });
+    expect(cropRequest({}, '2').error).toMatch(/from 0 to 1/);
+    expect(cropSummary({ items: 2, crops: 5 })).toEqual({ items: 2, crops: 5 });
+    expect(cropSummary({ items: 2, suggestions: 5 })).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ export type Suggestion = components['schemas']['SuggestionRead'];
 export type SuggestionKind = Suggestion['kind'];
 export type PredictKind = components['schemas']['BatchPredictRequest']['kind'];
 export type BatchPredictRequest = components['schemas']['BatchPredictRequest'];
+export type CropRequest = components['schemas']['CropRequest'];
 export type ClassifyResponse = components['schemas']['ClassifyResponse'];
 export type DetectResponse = components['schemas']['DetectResponse'];
 export type KeywordsResponse = components['schemas']['KeywordsResponse'];
@@ -158,4 +159,18 @@ export function batchSummary(result: Record<string, unknown> | null | undefined)
   if (!result) return null;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   return { items: num(result.items), suggestions: num(result.suggestions) };
+}
+
+/** Detect-then-retrieve: the same selection and minimum score, each detection stored as an item. */
+export function cropRequest(filters: CropRequest['filters'], minScore: string, itemIds: number[] = []): { body?: CropRequest; error?: string } {
+  const score = Number(minScore);
+  if (!minScore.trim() || !Number.isFinite(score) || score < 0 || score > 1) return { error: 'The minimum score is a number from 0 to 1.' };
+  const body: CropRequest = { filters, score_threshold: score, limit: BATCH_LIMIT, labels: [], min_size: 8, padding: 0.05 };
+  return { body: itemIds.length ? { ...body, item_ids: itemIds } : body };
+}
+
+/** What a finished crops job left. */
+export function cropSummary(result: Record<string, unknown> | null | undefined): { items: number; crops: number } | null {
+  if (!result || typeof result.crops !== 'number') return null;
+  return { items: typeof result.items === 'number' ? result.items : 0, crops: result.crops };
 }
