@@ -468,10 +468,8 @@ def bench_triplet(
         )  # fmt: skip
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    # The streams of now: emit's defaults are those of import time (CliRunner swaps them).
-    out, err = sys.stdout, sys.stderr
     if not dataset.startswith("project:") and pgvector_scale <= 0:
-        run(cfg).emit(as_json, out=out, log=err)
+        run(cfg).emit_rows(as_json)
         return
     from mireru.bench.project_dataset import project_dataset
     from mireru.bench.seed import bench_database
@@ -490,7 +488,7 @@ def bench_triplet(
         if pgvector_scale > 0:
             with bench_database(stack.database_url) as scratch:
                 cfg.notes.extend(pgvector_mining_notes(scratch, pgvector_scale, embedding_dim))
-    run(cfg, data).emit(as_json, out=out, log=err)
+    run(cfg, data).emit_rows(as_json)
 
 
 @bench_app.command("classify")
@@ -594,7 +592,7 @@ def bench_keywords(
     """Keyword suggestion on real digit scans tagged with 4-6 keywords: the word-vector network
     with greedy and with Hungarian pairing against a binary cross-entropy classifier, trained on the
     same data: precision/recall/F1@k, count error and zero-shot hits on held-out words."""
-    from mireru.bench.keywords import KeywordBench, emit, run
+    from mireru.bench.keywords import KeywordBench, run
 
     _logging()
     logging.getLogger("gensim").setLevel(logging.WARNING)  # a line per word2vec epoch otherwise
@@ -602,7 +600,7 @@ def bench_keywords(
         epochs=epochs, k=k, zero_shot_k=zero_shot_k, num_outputs=num_outputs, base_model=base_model,
         device=device, seed=seed, limit=limit,
     )  # fmt: skip
-    emit(run(cfg, lambda m: typer.echo(m, err=True)), as_json)
+    run(cfg, lambda m: typer.echo(m, err=True)).emit_rows(as_json)
 
 
 if __name__ == "__main__":

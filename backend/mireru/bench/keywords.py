@@ -20,14 +20,12 @@ Columns (means over the test images):
   trained on.
 """
 
-import json
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 import torch
@@ -184,13 +182,3 @@ def run(cfg: KeywordBench, progress: Callable[[str], None] = lambda _: None) -> 
         f"zero-shot: each kept output's {cfg.zero_shot_k} nearest words among all {len(data.vectors)} words"
     )
     return report
-
-
-def emit(report: Report, as_json: bool, out: TextIO = sys.stdout, log: TextIO = sys.stderr) -> None:
-    """--json: exactly the rows, as a JSON list, on stdout (the table and notes go to stderr)."""
-    if as_json:
-        print(report.table(), file=log)
-        json.dump(report.rows, out, indent=1)
-        out.write("\n")
-    else:
-        print(report.table(), file=out)

@@ -60,15 +60,31 @@ class Report:
         lines += self.notes
         return "\n".join(lines)
 
-    def emit(self, as_json: bool, out: TextIO = sys.stdout, log: TextIO = sys.stderr) -> None:
+    def _clean_rows(self) -> list[dict[str, Any]]:
+        """NaN (not measured) becomes null, which JSON has."""
+        return [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            for r in self.rows
+        ]
+
+    def emit(self, as_json: bool, out: TextIO | None = None, log: TextIO | None = None) -> None:
         """--json: rows as JSON on stdout (the table goes to stderr); else the table on stdout."""
+        # The streams of the call, not of import time (test runners swap them).
+        out, log = out or sys.stdout, log or sys.stderr
         if as_json:
             print(self.table(), file=log)
-            clean = [
-                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-                for r in self.rows
-            ]
-            json.dump({"bench": self.title, "rows": clean, "notes": self.notes}, out, indent=1)
+            json.dump({"bench": self.title, "rows": self._clean_rows(), "notes": self.notes}, out, indent=1)
+            out.write("\n")
+        else:
+            print(self.table(), file=out)
+
+    def emit_rows(self, as_json: bool, out: TextIO | None = None, log: TextIO | None = None) -> None:
+        """--json: exactly the rows, as a JSON list, on stdout (the table and notes go to stderr),
+        the shape the model benchmarks promise; else the table on stdout."""
+        out, log = out or sys.stdout, log or sys.stderr
+        if as_json:
+            print(self.table(), file=log)
+            json.dump(self._clean_rows(), out, indent=1)
             out.write("\n")
         else:
             print(self.table(), file=out)
