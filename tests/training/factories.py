@@ -1,6 +1,7 @@
 """Small labelled projects and tiny runs for the training and registry tests."""
 
 import io
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,15 +36,30 @@ def coloured_png(colour: str, seed: int, size: int = 32) -> bytes:
     return out.getvalue()
 
 
-def labelled_project(client: TestClient, name: str, per_class: int = 12, val_per_class: int = 4) -> int:
-    """A project with `per_class` images of each colour; `val_per_class` of each in split val."""
+Readings = Callable[[str, int], dict[str, float]]
+
+
+def labelled_project(
+    client: TestClient,
+    name: str,
+    per_class: int = 12,
+    val_per_class: int = 4,
+    readings: Readings | None = None,
+) -> int:
+    """A project with `per_class` images of each colour; `val_per_class` of each in split val;
+    `readings(colour, i)`, when given, are each image's measurements."""
     pid = int(client.post("/api/v1/projects", json={"name": name}).json()["id"])
     for colour in COLOURS:
         files = [
             ("files", (f"{colour}{i}.png", coloured_png(colour, seed=i * 7 + COLOURS[colour]), "image/png"))
             for i in range(per_class)
         ]
-        response = client.post(f"/api/v1/projects/{pid}/items", files=files)
+        data = (
+            {"measurements": json.dumps([readings(colour, i) for i in range(per_class)])}
+            if readings
+            else None
+        )
+        response = client.post(f"/api/v1/projects/{pid}/items", files=files, data=data)
         assert response.status_code == 201, response.text
         ids = [item["id"] for item in response.json()["items"]]
         for split, chosen in (("val", ids[:val_per_class]), ("train", ids[val_per_class:])):

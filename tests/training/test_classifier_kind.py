@@ -2,7 +2,6 @@
 real RQ worker, registers a model version with its metrics and confusion matrix, and deploys and
 rolls back in the classifier slot; a measurement key no item has fails the run with a clear error."""
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,7 @@ from mireru.db import unit_of_work
 from mireru.models import ModelVersion
 from mireru.registry import service as registry
 from mireru.worker.runtime import runtime
-from tests.training.factories import COLOURS, coloured_png, get_run
+from tests.training.factories import get_run, labelled_project
 
 CLASSIFIER_PARAMS: dict[str, Any] = {
     "base_model": "tiny-cnn",
@@ -35,22 +34,10 @@ def pressure(colour: str, i: int) -> float:
 
 def measured_project(client: TestClient, name: str, per_class: int = 12, val_per_class: int = 4) -> int:
     """Coloured images labelled by colour, each with a pressure and a humidity reading."""
-    pid = int(client.post("/api/v1/projects", json={"name": name}).json()["id"])
-    for colour in COLOURS:
-        files = [
-            ("files", (f"{colour}{i}.png", coloured_png(colour, seed=i * 7 + COLOURS[colour]), "image/png"))
-            for i in range(per_class)
-        ]
-        readings = [{"pressure_hpa": pressure(colour, i), "humidity_pct": 40.0 + i} for i in range(per_class)]
-        response = client.post(
-            f"/api/v1/projects/{pid}/items", files=files, data={"measurements": json.dumps(readings)}
-        )
-        assert response.status_code == 201, response.text
-        ids = [item["id"] for item in response.json()["items"]]
-        for split, chosen in (("val", ids[:val_per_class]), ("train", ids[val_per_class:])):
-            body = {"item_ids": chosen, "add_labels": [colour], "split": split}
-            assert client.post(f"/api/v1/projects/{pid}/annotations/bulk", json=body).status_code == 200
-    return pid
+    return labelled_project(
+        client, name, per_class, val_per_class,
+        readings=lambda colour, i: {"pressure_hpa": pressure(colour, i), "humidity_pct": 40.0 + i},
+    )  # fmt: skip
 
 
 def start(client: TestClient, pid: int, **params: Any) -> dict[str, Any]:

@@ -7,8 +7,6 @@ torch is imported only when an extractor is first needed, never at API start-up.
 
 import importlib.util
 import logging
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from mireru.config import Settings, get_settings
 from mireru.errors import InvalidInput, NotFound
+from mireru.loaded_models import LoadedModels
 from mireru.storage import BlobStore
 
 if TYPE_CHECKING:
@@ -114,46 +113,26 @@ def backbone_spec(
     return BackboneSpec(backbone, model, pretrained, image_size)  # type: ignore[arg-type]
 
 
-class ExtractorCache:
-    """Loaded extractors of this process, least recently used evicted beyond `capacity`.
-    The API uses it to embed query images and text, workers to embed items; each loads a given
-    (model, device, precision) once."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = max(1, capacity)
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[object, str, str], Embedder] = OrderedDict()
-
-    def get(self, spec: "BackboneSpec", device: str, precision: str) -> "Embedder":
-        from mireru.ml.embedder import Embedder
-
-        key = (spec, device, precision)
-        with self._lock:
-            embedder = self._items.get(key)
-            if embedder is None:
-                embedder = Embedder(spec, device=device, precision=precision)
-                self._items[key] = embedder
-                while len(self._items) > self.capacity:
-                    self._items.popitem(last=False)
-            self._items.move_to_end(key)
-        return embedder.load()  # outside the cache lock: loading may take seconds
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
 @lru_cache(maxsize=1)
-def extractor_cache() -> ExtractorCache:
-    """The process's extractor cache (one per API or worker process)."""
-    return ExtractorCache(get_settings().model_cache_size)
+def extractor_cache() -> "LoadedModels[tuple[BackboneSpec, str, str], Embedder]":
+    """The process's loaded extractors, by (spec, device, precision): the API embeds query images
+    and text with them, workers embed items (one cache per process)."""
+    return LoadedModels(get_settings().model_cache_size)
+
+
+def _extractor(spec: "BackboneSpec", device: str, precision: str) -> "Embedder":
+    from mireru.ml.embedder import Embedder
+
+    return extractor_cache().get(
+        (spec, device, precision), lambda: Embedder(spec, device=device, precision=precision).load()
+    )
 
 
 def worker_embedder(spec: "BackboneSpec", settings: Settings) -> "Embedder":
     """The extractor embedding jobs use: the configured device and precision."""
-    return extractor_cache().get(spec, settings.embed_device, settings.embed_precision)
+    return _extractor(spec, settings.embed_device, settings.embed_precision)
 
 
 def query_embedder(spec: "BackboneSpec", settings: Settings) -> "Embedder":
     """The extractor the API uses for query images and text (CPU by default, fp32)."""
-    return extractor_cache().get(spec, settings.query_device, "fp32")
+    return _extractor(spec, settings.query_device, "fp32")

@@ -25,6 +25,7 @@ from mireru.predict.schemas import (
     SuggestionReview,
     SuggestionReviewResult,
 )
+from mireru.predict.words import predict_keywords
 from mireru.projects.service import get_project
 
 router = APIRouter(tags=["predict"])
@@ -119,8 +120,6 @@ def keywords(
     """Keywords with scores from the deployed keywords model (or `model_id`): each output vector
     whose norm passes the model's threshold is matched against the project's active word model,
     so the number of keywords varies per image and words never used as labels can appear."""
-    from mireru.predict.words import predict_keywords
-
     project = get_project(session, project_id)
     version = service.pick_model(session, project.id, "keywords", model_id)
     source = service.source_of(

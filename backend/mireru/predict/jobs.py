@@ -18,6 +18,7 @@ from mireru.items.schemas import ItemFilter
 from mireru.models import Item, ModelVersion, Project, Suggestion
 from mireru.predict import repository, service
 from mireru.predict.schemas import BatchPredictRequest, CropRequest
+from mireru.predict.words import keywords_for_images
 from mireru.worker.runtime import JobContext, Runtime, run_tracked
 
 CHUNK = 32
@@ -77,9 +78,7 @@ def _suggest(
     def predicted(session: Session, items: list[Item], images: list[Image.Image]) -> list[Suggestion]:
         if request.kind == "classifier":
             keys = list(model.measurement_keys)
-            readings = (
-                [{k: v for k, v in i.measurements.items() if k in keys} for i in items] if keys else None
-            )
+            readings = [service.item_readings(i, keys) for i in items] if keys else None
             ranked = model.predict(images, readings, top_k=request.top_k)
             return [
                 _suggestion(item, kind, version, label, float(p))
@@ -91,8 +90,6 @@ def _suggest(
                 _suggestion(item, kind, version, b["label"], float(b["score"]), **{k: b[k] for k in "xywh"})
                 for item, boxes in zip(items, found, strict=True) for b in boxes
             ]  # fmt: skip
-        from mireru.predict.words import keywords_for_images
-
         words = keywords_for_images(session, version.project_id, model, images)
         return [
             _suggestion(item, kind, version, w.word, w.score)
@@ -189,9 +186,8 @@ def run_crops(job_id: str, project_id: int, model_id: int, request: dict[str, An
 
     def body(ctx: JobContext) -> dict[str, Any]:
         version = _version(ctx.rt, project_id, model_id)
-        filters = data.filters
         with unit_of_work(ctx.rt.sessions) as session:
-            ids = _item_ids(session, project_id, filters, data.item_ids, data.limit)
+            ids = _item_ids(session, project_id, data.filters, data.item_ids, data.limit)
         made = _chunks(ctx, project_id, ids, _crops(ctx.rt, version, data), "crops")
         return {"items": len(ids), "crops": made, "model_id": model_id}
 

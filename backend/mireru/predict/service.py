@@ -18,7 +18,7 @@ from mireru.items.images import open_checked
 from mireru.jobs import repository as jobs_repo
 from mireru.models import Item, Job, ModelVersion, Project, Suggestion
 from mireru.predict import repository
-from mireru.predict.cache import predictor_cache
+from mireru.predict.cache import loaded_predictor
 from mireru.predict.schemas import (
     BatchPredictRequest,
     ClassifyResponse,
@@ -67,7 +67,7 @@ def pick_model(session: Session, project_id: int, kind: str, model_id: int | Non
 
 def predictor(blobs: BlobStore, version: ModelVersion, device: str) -> Any:
     path = registry.model_file(blobs, version)
-    return predictor_cache().get(version.id, version.kind, version.file_sha256, path, device)
+    return loaded_predictor(version.id, version.kind, version.file_sha256, path, device)
 
 
 def used(version: ModelVersion) -> ModelUsed:
@@ -103,6 +103,11 @@ def source_of(
     return Source(None, ImageOps.exif_transpose(image).convert("RGB"))
 
 
+def item_readings(item: Item, keys: Sequence[str]) -> dict[str, float]:
+    """The item's own readings of the keys a model fuses."""
+    return {k: v for k, v in item.measurements.items() if k in keys}
+
+
 def check_measurements(keys: Sequence[str], given: dict[str, float] | None) -> dict[str, float | None]:
     """The readings a fusion model uses; unknown keys are a client mistake worth naming."""
     given = given or {}
@@ -121,7 +126,7 @@ def classify(
     model = predictor(blobs, version, settings.query_device)
     keys: list[str] = list(model.measurement_keys)
     if measurements is None and source.item is not None:
-        measurements = {k: v for k, v in source.item.measurements.items() if k in keys}
+        measurements = item_readings(source.item, keys)
     readings = check_measurements(keys, measurements)
     present = {k: float(v) for k, v in readings.items() if v is not None}
     (ranked,) = model.predict([source.image], [present] if keys else None, top_k=top_k)
