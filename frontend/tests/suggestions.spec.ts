@@ -133,8 +133,21 @@ test('batch predictions become suggestions to accept or reject on the item page'
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
   await page.keyboard.press('Escape');
 
-  // On to the other item; rejecting leaves it unlabelled.
+  // The dataset filter "Has pending suggestions": only the other item still waits for review.
   const secondId = Math.max(unlabelled[0].id, unlabelled[1].id);
+  const secondName = secondId === unlabelled[0].id ? unlabelled[0].filename : unlabelled[1].filename;
+  await page.goto(`/projects/${project.id}`);
+  await page.getByRole('checkbox', { name: 'Has pending suggestions' }).check();
+  await expect(page).toHaveURL(/[?&]pending_suggestions=true(&|$)/);
+  await expect(page.getByRole('status').filter({ hasText: /^1 item matches the filters$/ })).toBeVisible();
+  const waiting = page.getByRole('list', { name: 'Items' }).getByRole('listitem');
+  await expect(waiting).toHaveCount(1);
+  await expect(waiting.first()).toContainText(secondName);
+  await page.getByRole('checkbox', { name: 'Has pending suggestions' }).uncheck();
+  await expect(page.getByRole('status').filter({ hasText: /^10 items$/ })).toBeVisible();
+  await page.goto(`/projects/${project.id}/items/${firstId}`);
+
+  // On to the other item; rejecting leaves it unlabelled.
   await panel.getByRole('link', { name: 'Next item with suggestions →' }).click();
   await expect(page).toHaveURL(new RegExp(`/items/${secondId}$`));
   await panel.getByRole('button', { name: /^Reject label/ }).click();
@@ -309,7 +322,35 @@ test('box suggestions from a detector are drawn dashed and become boxes when acc
   await cropPanel.getByRole('button', { name: /Suggest for/ }).click();
   await expect(cropPanel).toContainText(/\d+ crops? stored as new items from \d+ items?\./, { timeout: 60_000 });
   const listed = (await ok(await api.get(`/api/v1/projects/${project.id}/items?limit=500`))) as {
-    items: { source_item_id: number | null }[];
+    items: { id: number; source_item_id: number | null }[];
   };
-  expect(listed.items.some((item) => item.source_item_id !== null)).toBe(true);
+  const crops = listed.items.filter((item) => item.source_item_id !== null);
+  expect(crops.length).toBeGreaterThan(0);
+
+  // The dataset's "Crops" filter finds exactly them.
+  await page.goto(`/projects/${project.id}`);
+  await page.getByRole('combobox', { name: 'Crops' }).selectOption({ label: 'Only crops' });
+  await expect(page).toHaveURL(/[?&]crop=true(&|$)/);
+  const matching = new RegExp(`^${crops.length} items? match(es)? the filters$`);
+  await expect(page.getByRole('status').filter({ hasText: matching })).toBeVisible();
+
+  // Crops grouped under their source image: a strip of them on its page, each linking back to it.
+  const sourceId = crops[0]?.source_item_id ?? 0;
+  const ofSource = crops.filter((c) => c.source_item_id === sourceId);
+  await page.goto(`/projects/${project.id}/items/${sourceId}`);
+  const strip = page.getByRole('region', { name: 'Crops from this image' });
+  await expect(strip.getByRole('heading')).toHaveText(`Crops from this image (${ofSource.length})`);
+  const thumbs = strip.getByRole('list', { name: 'Crops' }).getByRole('listitem');
+  await expect(thumbs).toHaveCount(Math.min(ofSource.length, 24));
+  await expect(page.getByRole('region', { name: 'Cropped from' })).toHaveCount(0);
+  await thumbs.first().getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/items/${ofSource[0]?.id}\\?source_item_id=${sourceId}&i=0$`));
+  // The crop page steps through the crops of that image, and says where it was cut from.
+  await expect(page.getByText(`1 of ${ofSource.length}`, { exact: true })).toBeVisible();
+  const origin = page.getByRole('region', { name: 'Cropped from' });
+  await expect(origin).toContainText(/Box: bolt, score \d\.\d\d, at \d+, \d+ \(\d+ × \d+ px\)/);
+  await expect(origin.locator('.crop-source-box')).toBeVisible();
+  await origin.getByRole('link', { name: new RegExp(`^Cropped from item #${sourceId}\\b`) }).click();
+  await expect(page).toHaveURL(new RegExp(`/items/${sourceId}$`));
+  await expect(strip).toBeVisible();
 });

@@ -54,6 +54,17 @@ def item_filter(
     measurement: Annotated[
         list[str], Query(description="repeatable key:min:max, e.g. measurement=strain:0.1:0.5")
     ] = [],  # noqa: B006
+    pending_suggestions: Annotated[
+        bool | None,
+        Query(description="true: has a model's suggestion waiting for review (pending); false: none waiting"),
+    ] = None,
+    crop: Annotated[
+        bool | None,
+        Query(description="true: crops a detector cut from another item; false: every other item"),
+    ] = None,
+    source_item_id: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="crops cut from this item, e.g. source_item_id=12")
+    ] = None,
 ) -> ItemFilter:
     return ItemFilter(
         label=label,
@@ -64,4 +75,7 @@ def item_filter(
         text=text,
         metadata=_metadata_pairs(metadata),
         measurements=_measurement_ranges(measurement),
+        pending_suggestions=pending_suggestions,
+        crop=crop,
+        source_item_id=source_item_id,
     )

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, Float, Select, and_, exists, func, literal
 from sqlalchemy.orm import Session, selectinload
 
 from mireru.items.schemas import ItemFilter
-from mireru.models import Box, Item, ItemKeyword, ItemLabel, LabelClass
+from mireru.models import Box, Item, ItemKeyword, ItemLabel, LabelClass, Suggestion
 
 _WITH_ANNOTATIONS = (
     selectinload(Item.labels).selectinload(ItemLabel.label_class),
@@ -44,6 +44,13 @@ def filter_conditions(project_id: int, f: ItemFilter) -> list[ColumnElement[bool
             exists().where(Box.item_id == Item.id),
         )
         conds.append(any_annotation if f.annotated else not_(any_annotation))
+    if f.pending_suggestions is not None:
+        pending = exists().where(Suggestion.item_id == Item.id, Suggestion.status == "pending")
+        conds.append(pending if f.pending_suggestions else not_(pending))
+    if f.crop is not None:
+        conds.append(_is_crop() if f.crop else not_(_is_crop()))
+    if f.source_item_id is not None:
+        conds.append(Item.source_item_id == f.source_item_id)
     for key, value in f.metadata.items():
         text_value = str(value).lower() if isinstance(value, bool) else str(value)
         conds.append(Item.meta[key].astext == text_value)
@@ -59,6 +66,13 @@ def filter_conditions(project_id: int, f: ItemFilter) -> list[ColumnElement[bool
         if rng.lt is not None:
             conds.append(reading < rng.lt)
     return conds
+
+
+def _is_crop() -> ColumnElement[bool]:
+    # A crop keeps its box after its source item is deleted (source_item_id becomes NULL), and a
+    # JSON null in source_box is no box: never NULL, so NOT(...) selects every other item.
+    has_box = func.coalesce(func.jsonb_typeof(Item.source_box), "") == "object"
+    return or_(Item.source_item_id.is_not(None), has_box)
 
 
 def _escape_like(s: str) -> str:

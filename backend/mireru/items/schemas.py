@@ -41,6 +41,15 @@ class ItemFilter(BaseModel):
     measurements: dict[str, NumericRange] = Field(
         default_factory=dict, description='numeric range per measurement, e.g. {"strain": {"gte": 0.1}}'
     )
+    pending_suggestions: bool | None = Field(
+        default=None, description="true: has a model's suggestion waiting for review; false: none waiting"
+    )
+    crop: bool | None = Field(
+        default=None, description="true: a crop a detector cut from another item; false: not a crop"
+    )
+    source_item_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="crops cut from this item (by its id)"
+    )
 
 
 class BoxRead(BaseModel):

@@ -2232,6 +2232,21 @@ export interface components {
             measurements?: {
                 [key: string]: components["schemas"]["NumericRange"];
             };
+            /**
+             * Pending Suggestions
+             * @description true: has a model's suggestion waiting for review; false: none waiting
+             */
+            pending_suggestions?: boolean | null;
+            /**
+             * Crop
+             * @description true: a crop a detector cut from another item; false: not a crop
+             */
+            crop?: boolean | null;
+            /**
+             * Source Item Id
+             * @description crops cut from this item (by its id)
+             */
+            source_item_id?: number | null;
         };
         /** ItemList */
         ItemList: {
@@ -5729,6 +5744,12 @@ export interface operations {
                 metadata?: string[];
                 /** @description repeatable key:min:max, e.g. measurement=strain:0.1:0.5 */
                 measurement?: string[];
+                /** @description true: has a model's suggestion waiting for review (pending); false: none waiting */
+                pending_suggestions?: boolean | null;
+                /** @description true: crops a detector cut from another item; false: every other item */
+                crop?: boolean | null;
+                /** @description crops cut from this item, e.g. source_item_id=12 */
+                source_item_id?: number | null;
             };
             header?: never;
             path: {
@@ -6597,6 +6618,12 @@ export interface operations {
                 metadata?: string[];
                 /** @description repeatable key:min:max, e.g. measurement=strain:0.1:0.5 */
                 measurement?: string[];
+                /** @description true: has a model's suggestion waiting for review (pending); false: none waiting */
+                pending_suggestions?: boolean | null;
+                /** @description true: crops a detector cut from another item; false: every other item */
+                crop?: boolean | null;
+                /** @description crops cut from this item, e.g. source_item_id=12 */
+                source_item_id?: number | null;
             };
             header?: never;
             path: {
@@ -7901,6 +7928,12 @@ export interface operations {
                 metadata?: string[];
                 /** @description repeatable key:min:max, e.g. measurement=strain:0.1:0.5 */
                 measurement?: string[];
+                /** @description true: has a model's suggestion waiting for review (pending); false: none waiting */
+                pending_suggestions?: boolean | null;
+                /** @description true: crops a detector cut from another item; false: every other item */
+                crop?: boolean | null;
+                /** @description crops cut from this item, e.g. source_item_id=12 */
+                source_item_id?: number | null;
             };
             header?: never;
             path: {

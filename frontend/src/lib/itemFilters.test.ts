@@ -23,6 +23,9 @@ const full: ItemFilters = {
     { key: 'temperature_c', min: 10, max: null },
     { key: 'lux', min: null, max: 500.5 },
   ],
+  pendingSuggestions: true,
+  crop: true,
+  sourceItemId: 12,
 };
 
 describe('item filters', () => {
@@ -31,6 +34,8 @@ describe('item filters', () => {
     expect(params.getAll('measurement')).toEqual(['temperature_c:10:', 'lux::500.5']);
     expect(params.get('metadata')).toBe('camera:A:1');
     expect(params.get('annotated')).toBe('false');
+    expect(params.get('pending_suggestions')).toBe('true');
+    expect(params.get('source_item_id')).toBe('12');
     expect(filtersFromParams(params)).toEqual(full);
   });
 
@@ -38,11 +43,12 @@ describe('item filters', () => {
     expect(toItemQuery(EMPTY_FILTERS)).toEqual({});
     expect(filtersToParams(EMPTY_FILTERS).toString()).toBe('');
     expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
-    expect(activeFilterCount(full)).toBe(9);
+    expect(activeFilterCount(full)).toBe(12);
   });
 
   it('ignores malformed or unknown values in the URL', () => {
-    const params = new URLSearchParams('split=holdout&annotated=maybe&measurement=lux&measurement=t::&metadata=novalue&label=%20');
+    const params = new URLSearchParams('split=holdout&annotated=maybe&measurement=lux&measurement=t::&metadata=novalue&label=%20' +
+        '&pending_suggestions=yes&crop=1&source_item_id=1.5');
     expect(filtersFromParams(params)).toEqual(EMPTY_FILTERS);
   });
 
@@ -63,6 +69,8 @@ describe('toItemFilter', () => {
         ...EMPTY_FILTERS,
         label: 'cat',
         annotated: false,
+        pendingSuggestions: false,
+        sourceItemId: 7,
         metadata: [{ key: 'camera', value: 'A:1' }],
         measurements: [
           { key: 't', min: 1, max: null },
@@ -73,6 +81,8 @@ describe('toItemFilter', () => {
     ).toEqual({
       label: 'cat',
       annotated: false,
+      pending_suggestions: false,
+      source_item_id: 7,
       metadata: { camera: 'A:1' },
       measurements: { t: { gte: 1 }, h: { lte: 9.5 } },
     });

@@ -23,6 +23,12 @@ export interface ItemFilters {
   text: string | null;
   metadata: MetadataCondition[];
   measurements: MeasurementRange[];
+  /** true: a model's suggestion waits for review; false: none waits. */
+  pendingSuggestions: boolean | null;
+  /** true: crops a detector cut from other items; false: every other item. */
+  crop: boolean | null;
+  /** Only the crops cut from this item. */
+  sourceItemId: number | null;
 }
 
 export type ItemQuery = Omit<
@@ -39,6 +45,9 @@ export const EMPTY_FILTERS: ItemFilters = {
   text: null,
   metadata: [],
   measurements: [],
+  pendingSuggestions: null,
+  crop: null,
+  sourceItemId: null,
 };
 
 const SPLIT_VALUES: readonly string[] = ['train', 'val', 'test'];
@@ -46,6 +55,16 @@ const SPLIT_VALUES: readonly string[] = ['train', 'val', 'test'];
 function text(params: URLSearchParams, key: string): string | null {
   const value = params.get(key)?.trim();
   return value ? value : null;
+}
+
+function flag(params: URLSearchParams, key: string): boolean | null {
+  const value = params.get(key);
+  return value === 'true' ? true : value === 'false' ? false : null;
+}
+
+function itemId(params: URLSearchParams, key: string): number | null {
+  const value = Number(params.get(key) ?? '');
+  return Number.isSafeInteger(value) && value >= 1 && value <= 2_147_483_647 ? value : null;
 }
 
 function bound(raw: string | undefined): number | null {
@@ -77,16 +96,18 @@ export function formatMeasurement(range: MeasurementRange): string {
 
 export function filtersFromParams(params: URLSearchParams): ItemFilters {
   const split = text(params, 'split');
-  const annotated = params.get('annotated');
   return {
     label: text(params, 'label'),
     keyword: text(params, 'keyword'),
     identity: text(params, 'identity'),
     split: split && SPLIT_VALUES.includes(split) ? (split as Split) : null,
-    annotated: annotated === 'true' ? true : annotated === 'false' ? false : null,
+    annotated: flag(params, 'annotated'),
     text: text(params, 'text'),
     metadata: params.getAll('metadata').flatMap((e) => parseMetadata(e) ?? []),
     measurements: params.getAll('measurement').flatMap((e) => parseMeasurement(e) ?? []),
+    pendingSuggestions: flag(params, 'pending_suggestions'),
+    crop: flag(params, 'crop'),
+    sourceItemId: itemId(params, 'source_item_id'),
   };
 }
 
@@ -116,6 +137,9 @@ export function toItemQuery(filters: ItemFilters): ItemQuery {
     .filter((m) => m.key && (m.min !== null || m.max !== null))
     .map(formatMeasurement);
   if (measurement.length) query.measurement = measurement;
+  if (filters.pendingSuggestions !== null) query.pending_suggestions = filters.pendingSuggestions;
+  if (filters.crop !== null) query.crop = filters.crop;
+  if (filters.sourceItemId !== null) query.source_item_id = filters.sourceItemId;
   return query;
 }
 
@@ -147,5 +171,8 @@ export function toItemFilter(filters: ItemFilters): ItemFilterBody {
       ranges.map((m) => [m.key, { ...(m.min !== null ? { gte: m.min } : {}), ...(m.max !== null ? { lte: m.max } : {}) }]),
     );
   }
+  if (filters.pendingSuggestions !== null) body.pending_suggestions = filters.pendingSuggestions;
+  if (filters.crop !== null) body.crop = filters.crop;
+  if (filters.sourceItemId !== null) body.source_item_id = filters.sourceItemId;
   return body;
 }

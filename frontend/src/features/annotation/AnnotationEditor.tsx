@@ -33,6 +33,7 @@ import { BoxCanvas } from './BoxCanvas';
 import { BoxList } from './BoxList';
 import { historyReducer, startHistory } from './history';
 import { IdentityField } from './IdentityField';
+import { ItemCrops } from './ItemCrops';
 import { ItemDetails } from './ItemDetails';
 import { ItemToolbar } from './ItemToolbar';
 import { KeywordEditor } from './KeywordEditor';
@@ -250,6 +251,7 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
           <IdentityField projectId={projectId} identity={a.identity} onChange={(v) => change(setIdentity(a, v))} />
           <SplitPicker split={a.split} onChange={(s) => change(setSplit(a, s))} />
           </fieldset>
+          <ItemCrops projectId={projectId} item={item} />
           <ItemDetails item={item} />
         </aside>
       </div>

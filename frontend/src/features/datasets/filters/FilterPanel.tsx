@@ -2,10 +2,12 @@ import { SPLITS, type Item } from '../../../lib/api';
 import { EMPTY_FILTERS, activeFilterCount, type ItemFilters } from '../../../lib/itemFilters';
 import { useIdentities, useLabels } from '../api';
 import { ChoiceFilter } from './ChoiceFilter';
+import { CropFilter } from './CropFilter';
 import { fieldKeys } from './fieldKeys';
 import { KeywordFilter } from './KeywordFilter';
 import { MeasurementFilter } from './MeasurementFilter';
 import { MetadataFilter } from './MetadataFilter';
+import { PendingSuggestionsFilter } from './PendingSuggestionsFilter';
 import { TextFilter } from './TextFilter';
 
 interface Props {
@@ -63,6 +65,14 @@ export function FilterPanel({ projectId, filters, onChange, sampleItems }: Props
         value={filters.annotated === null ? null : String(filters.annotated)}
         choices={ANNOTATED}
         onChange={(v) => set('annotated', v === null ? null : v === 'true')}
+      />
+      <PendingSuggestionsFilter value={filters.pendingSuggestions} onChange={(v) => set('pendingSuggestions', v)} />
+      <CropFilter
+        projectId={projectId}
+        crop={filters.crop}
+        sourceItemId={filters.sourceItemId}
+        onCrop={(v) => set('crop', v)}
+        onSourceItem={(v) => set('sourceItemId', v)}
       />
       <MetadataFilter conditions={filters.metadata} keys={keys.metadata} onChange={(v) => set('metadata', v)} />
       <MeasurementFilter ranges={filters.measurements} known={keys.measurements} onChange={(v) => set('measurements', v)} />
