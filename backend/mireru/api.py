@@ -12,6 +12,7 @@ from mireru.error_schemas import ERROR_RESPONSES
 from mireru.items.endpoints import router as items_router
 from mireru.jobs.endpoints import router as jobs_router
 from mireru.keywords.endpoints import router as words_router
+from mireru.pairs.endpoints import router as pairs_router
 from mireru.predict.endpoints import router as predict_router
 from mireru.projects.endpoints import router as projects_router
 from mireru.registry.endpoints import router as registry_router
@@ -28,7 +29,7 @@ protected = APIRouter(dependencies=[Depends(authorize)])
 for router in (
     access_router, projects_router, items_router, annotations_router, datasets_router, jobs_router,
     embeddings_router, search_router, training_router, registry_router, predict_router,
-    words_router,
+    words_router, pairs_router,
 ):  # fmt: skip
     protected.include_router(router)
 api_router.include_router(protected)

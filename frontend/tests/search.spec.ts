@@ -74,6 +74,12 @@ test('search by an item and by an image, and label similar results together', as
   const labelled = (await listItems(api, project.id, 'label=heron')).items.map((i) => i.filename).sort();
   expect(labelled).toEqual([...chosen].sort());
 
+  // The same three show the same thing as the query: positive pairs for triplet training.
+  await bar.getByRole('button', { name: 'Same object as the query item' }).click();
+  await expect(bar).toContainText(`Paired with item #${first.id}: 3 new pairs.`);
+  const pairs = await (await api.get(`/api/v1/projects/${project.id}/positive-pairs?item_id=${first.id}`)).json();
+  expect(pairs.total).toBe(3);
+
   // The dataset filters narrow the search: only the labelled items (the query excluded).
   await page.keyboard.press('Escape');
   await expect(bar).toBeHidden();
@@ -90,6 +96,17 @@ test('search by an item and by an image, and label similar results together', as
   await expect(page.getByRole('img', { name: 'Query image query.png' })).toBeVisible();
   await expect(results(page)).toHaveCount(10);
   await expect(page.locator('.search-count')).toHaveText(/^10 results/);
+
+  // The item page lists its pairs; one is undone there, and pairing an item with itself is refused.
+  await page.goto(`/projects/${project.id}/items/${first.id}`);
+  const paired = page.getByRole('list', { name: 'Paired items' }).getByRole('listitem');
+  await expect(paired).toHaveCount(3);
+  await paired.first().getByRole('button', { name: /^Unpair item #/ }).click();
+  await expect(paired).toHaveCount(2);
+  await page.getByLabel('Pair with item ids').fill(String(first.id));
+  await page.getByRole('button', { name: 'Pair', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'An item cannot be paired with itself.' })).toBeVisible();
+  await page.goto(`/projects/${project.id}/search?item=${first.id}`);
 
   // Text needs a CLIP space: the page says why instead of failing.
   await page.getByRole('radio', { name: 'Text' }).check();

@@ -49,7 +49,16 @@ def test_every_documented_route_but_health_is_guarded(guarded: TestClient) -> No
         concrete = concrete.replace("{label_id}", "1")
         for method in methods:
             concrete_path = concrete
-            for name in ("space_id", "run_id", "model_id", "key_id", "user_id", "word_model_id", "word"):
+            for name in (
+                "space_id",
+                "run_id",
+                "model_id",
+                "key_id",
+                "user_id",
+                "word_model_id",
+                "word",
+                "pair_id",
+            ):
                 concrete_path = concrete_path.replace("{" + name + "}", "1")
             response = guarded.request(method.upper(), concrete_path)
             assert response.status_code == 401, (method, path, response.status_code)

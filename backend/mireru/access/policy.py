@@ -82,6 +82,9 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("DELETE", f"{P}/labels/{{label_id}}"): ANNOTATE,
     ("GET", f"{P}/keywords"): VIEW,
     ("GET", f"{P}/identities"): VIEW,
+    ("GET", f"{P}/positive-pairs"): VIEW,
+    ("POST", f"{P}/positive-pairs"): ANNOTATE,
+    ("DELETE", f"{P}/positive-pairs/{{pair_id}}"): ANNOTATE,
     # datasets
     ("POST", f"{P}/imports"): ANNOTATE,
     ("GET", f"{P}/export"): VIEW,

@@ -6,6 +6,7 @@ from mireru.models.base import Base
 from mireru.models.embedding import INDEX_KINDS, METRICS, SPACE_STATUSES, STORAGES, Embedding, EmbeddingSpace
 from mireru.models.item import SPLITS, Item
 from mireru.models.job import JOB_STATUSES, Job
+from mireru.models.pair import PositivePair
 from mireru.models.project import Project
 from mireru.models.registry import PRODUCES, Deployment, ModelVersion
 from mireru.models.suggestion import SUGGESTION_KINDS, SUGGESTION_STATUSES, Suggestion
@@ -40,6 +41,7 @@ __all__ = [
     "Job",
     "LabelClass",
     "ModelVersion",
+    "PositivePair",
     "Project",
     "ProjectMember",
     "Suggestion",

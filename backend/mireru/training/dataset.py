@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from mireru.training import repository
 from mireru.training.kinds.base import Target, TrainingData
+from mireru.training.positive_pairs import group_targets
 from mireru.training.schemas import DatasetSelection
 
 SNAPSHOT_FORMAT = "mireru.dataset/1"
@@ -88,12 +89,36 @@ def _extras(
     return extra
 
 
+def _with_pairs(
+    session: Session, project_id: int, selection: DatasetSelection, chosen: list[list[repository.Candidate]],
+    skipped: set[int],
+) -> list[list[repository.Candidate]]:  # fmt: skip
+    """The chosen single-target items regrouped by explicit positive pairs (see positive_pairs),
+    plus paired items that have no target of their own. Left-out (multi-label) items stay out."""
+    splits = [*selection.train_splits, *selection.val_splits]
+    pairs, facts = repository.paired_candidates(session, project_id, selection.filters, splits)
+    if not pairs:
+        return chosen
+    targets: dict[int, str | None] = {found[0].item_id: found[0].target for found in chosen}
+    sha_split = {found[0].item_id: (found[0].sha256, found[0].split) for found in chosen}
+    for item_id, fact in facts.items():
+        if item_id not in targets and item_id not in skipped:
+            targets[item_id], sha_split[item_id] = None, fact
+    groups = group_targets(targets, pairs)
+    return [
+        [repository.Candidate(item_id, *sha_split[item_id], group)]
+        for item_id, group in sorted(groups.items())
+    ]
+
+
 def resolve(
-    session: Session, project_id: int, selection: DatasetSelection, target: Target, seed: int
-) -> Snapshot:
+    session: Session, project_id: int, selection: DatasetSelection, target: Target, seed: int,
+    positive_pairs: bool = False,
+) -> Snapshot:  # fmt: skip
     """Single-valued targets (label, identity) take items with exactly one value: an item with
     several labels is ambiguous for a single-label kind and is left out (and counted).
-    Multi-valued targets (keyword, box) take every item with at least one."""
+    Multi-valued targets (keyword, box) take every item with at least one.
+    With `positive_pairs`, explicit pairs join single-valued targets into groups."""
     splits = [*selection.train_splits, *selection.val_splits]
     rows = repository.candidates(session, project_id, selection.filters, splits, target)
     by_item: dict[int, list[repository.Candidate]] = {}
@@ -102,6 +127,9 @@ def resolve(
     multi = target in MULTI_VALUED
     chosen = [found for found in by_item.values() if multi or len(found) == 1]
     skipped = len(by_item) - len(chosen)
+    if positive_pairs and not multi:
+        left_out = {item_id for item_id, found in by_item.items() if len(found) > 1}
+        chosen = _with_pairs(session, project_id, selection, chosen, left_out)
     classes = sorted({row.target for found in chosen for row in found})
     index = {name: i for i, name in enumerate(classes)}
     facts = repository.item_facts(session, [found[0].item_id for found in chosen], with_boxes=target == "box")

@@ -27,6 +27,7 @@ from mireru.models import (
     TrainingMetric,
     TrainingRun,
 )
+from mireru.pairs.repository import pairs_among
 from mireru.training.kinds.base import Target
 
 
@@ -183,6 +184,22 @@ def measurement_keys_present(
         if found is not None:
             present.add(key)
     return present
+
+
+def paired_candidates(
+    session: Session, project_id: int, f: ItemFilter, splits: Sequence[str]
+) -> tuple[list[tuple[int, int]], dict[int, tuple[str, str | None]]]:
+    """Explicit positive pairs between selected items, and each paired item's (sha256, split)."""
+    pairs = pairs_among(session, [*filter_conditions(project_id, f), _split_condition(splits)])
+    ids = sorted({i for pair in pairs for i in pair})
+    facts: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), 10_000):
+        chunk = ids[start : start + 10_000]
+        for item_id, sha, split in session.execute(
+            select(Item.id, Item.sha256, Item.split).where(Item.id.in_(chunk))
+        ):
+            facts[item_id] = (sha, split)
+    return pairs, facts
 
 
 def count_candidates(

@@ -95,7 +95,8 @@ def _snapshot(rt: Runtime, claimed: Claimed, reporter: DbReporter) -> Snapshot:
         return Snapshot.from_json(rt.blobs.read(claimed.dataset_sha256))
     target = claimed.spec.target(claimed.params)
     with unit_of_work(rt.sessions) as session:
-        snapshot = resolve(session, claimed.project_id, claimed.selection, target, claimed.params.seed)
+        pairs = bool(getattr(claimed.params, "use_positive_pairs", False))
+        snapshot = resolve(session, claimed.project_id, claimed.selection, target, claimed.params.seed, pairs)
         if claimed.spec.needs_word_vectors:
             # Kept in the snapshot, so a resumed run uses the same vectors if the words change.
             from mireru.keywords.queries import word_vectors_for

@@ -12,6 +12,7 @@ from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs import repository as jobs_repo
 from mireru.models import FINISHED_STATUSES, Project, TrainingRun
 from mireru.training import kinds, repository
+from mireru.training.dataset import resolve
 from mireru.training.schemas import (
     KindRead,
     LogLine,
@@ -68,6 +69,11 @@ def start_run(
     items, targets = repository.count_candidates(
         session, project.id, selection.filters, [*selection.train_splits, *selection.val_splits], target
     )
+    if getattr(params, "use_positive_pairs", False) and (items == 0 or targets < spec.min_targets):
+        # Pairs can give untargeted items a group; the counts come from the real grouping then.
+        grouped = resolve(session, project.id, selection, target, params.seed, positive_pairs=True)
+        rows = grouped.train + grouped.val
+        items, targets = len(rows), len({row[2] for row in rows})
     if items == 0:
         raise InvalidInput(
             f"the dataset selection has no items with a {target} in splits "

@@ -29,6 +29,9 @@ export const queryKeys = {
   suggestions: (projectId: number) => ['suggestions', projectId] as const,
   itemSuggestions: (projectId: number, itemId: number) => ['suggestions', projectId, 'item', itemId] as const,
   pendingSuggestions: (projectId: number) => ['suggestions', projectId, 'pending'] as const,
+  /** Prefix of every positive-pair query of a project. */
+  pairs: (projectId: number) => ['positive-pairs', projectId] as const,
+  itemPairs: (projectId: number, itemId: number) => ['positive-pairs', projectId, 'item', itemId] as const,
   wordModels: (projectId: number) => ['word-models', projectId] as const,
   /** Prefix of every word query of a project (they follow the active word model). */
   words: (projectId: number) => ['words', projectId] as const,

@@ -28,6 +28,11 @@ class TripletParams(BackboneParams):
         description="What makes two images positives: the same identity, the same class label, or the "
         "identity where an item has one and its label otherwise.",
     )
+    use_positive_pairs: bool = Field(
+        default=True,
+        description="Also treat explicit positive pairs (POST /projects/{id}/positive-pairs) as "
+        "positives; pairs join groups transitively, and paired items need no identity or label.",
+    )
     margin: float = Field(default=0.2, gt=0, le=2, description="Triplet margin on the cosine distance.")
     max_triplets_per_query: int = Field(
         default=5, ge=1, le=100, description="At most this many triplets per query image and epoch."

@@ -17,6 +17,7 @@ import {
   type Annotations,
 } from './annotationState';
 import { useModels } from '../models/api';
+import { PositivePairsPanel } from '../pairs/PositivePairsPanel';
 import { AskModels } from '../suggestions/AskModels';
 import { useItemSuggestions } from '../suggestions/api';
 import { SuggestionsPanel } from '../suggestions/SuggestionsPanel';
@@ -251,6 +252,7 @@ export function AnnotationEditor({ projectId, item, classes, place, total, backH
           <IdentityField projectId={projectId} identity={a.identity} onChange={(v) => change(setIdentity(a, v))} />
           <SplitPicker split={a.split} onChange={(s) => change(setSplit(a, s))} />
           </fieldset>
+          <PositivePairsPanel projectId={projectId} itemId={item.id} readOnly={readOnly} />
           <ItemCrops projectId={projectId} item={item} />
           <ItemDetails item={item} />
         </aside>

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { plural } from '../../lib/format';
 import { useDebounced } from '../../lib/useDebounced';
 import { useBulkAnnotate, useKeywords, useLabels, type BulkChange } from '../datasets/api';
+import { useAddPairs } from '../pairs/api';
 import { BulkTermAction } from '../datasets/bulk/BulkTermAction';
 import { selectIds, type Selection } from '../datasets/selection';
 import { similarHref } from './searchRequest';
@@ -13,10 +14,12 @@ interface Props {
   selection: Selection;
   resultIds: readonly number[];
   onSelectionChange: (selection: Selection) => void;
+  /** The item searched by, if any: selected results can be paired with it. */
+  queryItemId?: number | null;
 }
 
 /** Similarity-assisted annotation: label (or keyword) every selected result at once. */
-export function ResultSelectionBar({ projectId, selection, resultIds, onSelectionChange }: Props) {
+export function ResultSelectionBar({ projectId, selection, resultIds, onSelectionChange, queryItemId = null }: Props) {
   const count = selection.ids.size;
   const ids = [...selection.ids];
   const [done, setDone] = useState<string | null>(null);
@@ -24,6 +27,16 @@ export function ResultSelectionBar({ projectId, selection, resultIds, onSelectio
   const labels = useLabels(projectId);
   const keywords = useKeywords(projectId, useDebounced(keywordDraft.trim(), 150));
   const bulk = useBulkAnnotate(projectId);
+  const pair = useAddPairs(projectId);
+  const pairable = queryItemId === null ? [] : ids.filter((id) => id !== queryItemId);
+  const pairWithQuery = () => {
+    if (queryItemId === null) return;
+    setDone(null);
+    pair.mutate(
+      { itemId: queryItemId, others: pairable },
+      { onSuccess: (r) => setDone(`Paired with item #${queryItemId}: ${plural(r.created, 'new pair')}${r.existing ? `, ${r.existing} already paired` : ''}.`) },
+    );
+  };
 
   const apply = (change: BulkChange, words: string) => {
     setDone(null);
@@ -64,11 +77,22 @@ export function ResultSelectionBar({ projectId, selection, resultIds, onSelectio
           onAdd={(t) => apply({ add_keywords: [t] }, `Added keyword “${t}”`)}
           onRemove={(t) => apply({ remove_keywords: [t] }, `Removed keyword “${t}”`)}
         />
+        {queryItemId !== null ? (
+          <button
+            type="button"
+            disabled={pair.isPending || pairable.length === 0}
+            title="Positive pairs: triplet training treats these as the same person or object"
+            onClick={pairWithQuery}
+          >
+            Same object as the query item
+          </button>
+        ) : null}
       </div>
       <div aria-live="polite" className="selection-status">
-        {bulk.isPending ? <span>Working…</span> : done}
+        {bulk.isPending || pair.isPending ? <span>Working…</span> : done}
       </div>
       {bulk.isError ? <ErrorMessage title="The change was not applied" error={bulk.error} /> : null}
+      {pair.isError ? <ErrorMessage title="The pairs were not added" error={pair.error} /> : null}
     </section>
   );
 }

@@ -221,7 +221,13 @@ export function SearchPage() {
           </div>
         </section>
         {selection.ids.size && canLabel ? (
-          <ResultSelectionBar projectId={projectId} selection={selection} resultIds={resultIds} onSelectionChange={setSelection} />
+          <ResultSelectionBar
+            projectId={projectId}
+            selection={selection}
+            resultIds={resultIds}
+            onSelectionChange={setSelection}
+            queryItemId={settings.mode === 'item' ? settings.itemId : null}
+          />
         ) : null}
         <div className="search-results">
           <p className="toolbar-count search-count" role="status">

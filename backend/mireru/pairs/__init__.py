@@ -1,0 +1,1 @@
+"""Explicit positive pairs: items a user says show the same person or object."""
