@@ -442,7 +442,7 @@ def bench_triplet(
     max_per_query: Annotated[int, typer.Option(help="Mined triplets per query and epoch")] = 5,
     semi_hard_share: Annotated[float, typer.Option(help="Share of semi-hard mined triplets")] = 0.0,
     positive: Annotated[str, typer.Option(help="Mined triplets' positive: random or hardest")] = "random",
-    mining_scale: Annotated[int, typer.Option(help="Also time one epoch's mining at this many images")] = 0,
+    mining_scale: Annotated[int, typer.Option(help="Also time mining vs training at this many images")] = 0,
     search_scale: Annotated[int, typer.Option(help="Also time the miner alone on this many vectors")] = 0,
     pgvector_scale: Annotated[
         int, typer.Option(help="Also time one mining round through pgvector at this many vectors")

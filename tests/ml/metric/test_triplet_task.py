@@ -76,6 +76,23 @@ def test_search_mined_triplets_are_mined_every_epoch_and_the_model_file_loads(tm
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
 
 
+def test_without_validation_the_vectors_are_extracted_every_epoch_from_pixels_decoded_once(
+    tmp_path: Path,
+) -> None:
+    records = _records(tmp_path, 21)
+    recorder = Recorder()
+    fit(TripletTask(CONFIG, MiningConfig(), records, []), LOOP, recorder)
+    sources = ("mining/reused_vectors", "mining/cached_pixels", "mining/decoded_images")
+    first, second = ([metrics[key] for key in sources] for _, metrics in recorder.epochs)
+    assert first == [0, 0, 21]
+    assert second == [0, 21, 0]
+    assert recorder.epochs[1][1]["mining/extract_s"] > 0
+    logs = [message for _, message in recorder.logs]
+    assert any(
+        m.startswith("epoch 2 mining:") and "21 embedded from cached pixels, 0 decoded" in m for m in logs
+    )
+
+
 def test_the_baselines_train_in_the_same_harness(tmp_path: Path) -> None:
     records = _records(tmp_path, 24)
     train, val = records[:18], records[18:]

@@ -6,7 +6,10 @@ file, so that a bench compares the training methods alone. Validation: every val
 queries a gallery of the training and validation images (itself left out); `val/recall@1`
 (monitored), `val/recall@5` and `val/map@r` come from `mireru.ml.eval.retrieval`. The training
 images' vectors of that pass are kept: search mining at the next epoch's start reuses them, as no
-step has changed the weights since. Before the first epoch the untrained network is validated too
+step has changed the weights since. When they must be extracted afresh (no validation items, the
+first epoch after a resume, training images beyond the gallery cap), the eval-transformed pixels
+come from a `PixelCache` filled by the first pass that decoded them (up to `pixel_cache_bytes`), so
+only the forward pass is paid again. Before the first epoch the untrained network is validated too
 (`val/untrained_recall@1`), so a run shows what training gained.
 
 Each epoch's time is split into *mining* (finding the examples to train on) and *training*
@@ -15,17 +18,18 @@ Each epoch's time is split into *mining* (finding the examples to train on) and 
 
 import time
 from abc import abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
 
 from mireru.ml.embedding_kind.network import BaseModel, EmbeddingNet, build_backbone
 from mireru.ml.embedding_kind.task import MODEL_FORMAT
 from mireru.ml.eval.retrieval import retrieval_scores
-from mireru.ml.train.data import ImageRecords, Record, eval_transform
+from mireru.ml.metric.pixel_cache import PixelCache, normalise
+from mireru.ml.train.data import Record
 from mireru.ml.train.task import BackboneTask, EpochContext, EvalContext
 
 
@@ -41,6 +45,18 @@ class MetricConfig:
     max_gallery: int = 20_000  # training images in the validation gallery
     measure_untrained: bool = True  # also validate the network before the first epoch
     neck: bool = True  # batch-norm the backbone features (see EmbeddingNet)
+    # Eval-transformed uint8 pixels of the training (then validation) images kept in memory; 0: none.
+    pixel_cache_bytes: int = 2 * 2**30
+
+
+@dataclass(frozen=True)
+class TrainVectors:
+    """Every training image's vector, and where each came from."""
+
+    vectors: torch.Tensor
+    reused: int  # from the last validation pass
+    cached_pixels: int  # embedded from cached pixels
+    decoded: int  # embedded from their image files
 
 
 def sync(device: torch.device) -> None:
@@ -69,6 +85,8 @@ class MetricTask(BackboneTask):
         self._train_started: float | None = None
         self._updates = 0  # training steps taken: tells whether cached vectors are still current
         self._cached: tuple[int, torch.Tensor] | None = None  # (updates, vectors of the first records)
+        # Indices 0..len(train)-1 are the training images, the validation images follow.
+        self._pixels = PixelCache(train + val, config.image_size, config.pixel_cache_bytes)
         self._epoch_metrics: dict[str, float] = {}
 
     # --- the model -------------------------------------------------------------------------------
@@ -106,32 +124,44 @@ class MetricTask(BackboneTask):
     # --- embedding images ------------------------------------------------------------------------
 
     def embed(self, net: EmbeddingNet, records: list[Record], ctx: EvalContext) -> torch.Tensor:
-        """(n, embedding_dim) L2-normalised vectors on ctx.device, without augmentation."""
-        data = ImageRecords(records, eval_transform(self.config.image_size, self.mean, self.std))
-        # No gradients are kept, so twice the training batch fits.
-        loader = DataLoader(data, batch_size=ctx.batch_size * 2, num_workers=ctx.num_workers)
-        out = []
+        """(n, embedding_dim) L2-normalised vectors on ctx.device, without augmentation, of any
+        images (decoded every time: only the task's own images are cached)."""
+        uncached = PixelCache(records, self.config.image_size, budget_bytes=0)
+        return self.embed_cached(net, uncached, range(len(records)), ctx)
+
+    def embed_cached(
+        self, net: EmbeddingNet, pixels: PixelCache, indices: Sequence[int], ctx: EvalContext
+    ) -> torch.Tensor:
+        """`embed` of the images at `indices` of a PixelCache (filling it as it decodes)."""
+        out = torch.empty((len(indices), self.config.embedding_dim), device=ctx.device)
+        # Without autograd nothing is kept between layers, so four training batches fit where
+        # one (of triplets, with its activations) trains; large batches keep a CPU's cores busy.
+        batch = ctx.batch_size * 4
         was_training = net.training
         net.eval()
-        with torch.no_grad():
-            for images, _ in loader:
-                with ctx.autocast():
-                    out.append(net(images.to(ctx.device, non_blocking=True)).float())
-        net.train(was_training)
-        if not out:
-            return torch.empty((0, self.config.embedding_dim), device=ctx.device)
-        return torch.cat(out)
+        try:
+            with torch.inference_mode():
+                for positions, images in pixels.batches(indices, batch, ctx.num_workers):
+                    x = normalise(images.to(ctx.device, non_blocking=True), self.mean, self.std)
+                    with ctx.autocast():
+                        out[positions.to(ctx.device)] = net(x).float()
+        finally:
+            net.train(was_training)
+        return out
 
-    def train_vectors(self, net: EmbeddingNet, ctx: EvalContext) -> tuple[torch.Tensor, int]:
-        """Vectors of every training image with the network as it is now, and how many of them
-        came from the last validation pass (which embeds the same images with the same weights
-        when no step was taken since, e.g. between the end of one epoch and the start of the next)."""
-        if self._cached is not None and self._cached[0] == self._updates:
-            cached = self._cached[1]
-            rest = self.train_records[len(cached) :]
-            vectors = torch.cat([cached, self.embed(net, rest, ctx)]) if rest else cached
-            return vectors, len(cached)
-        return self.embed(net, self.train_records, ctx), 0
+    def train_vectors(self, net: EmbeddingNet, ctx: EvalContext) -> TrainVectors:
+        """Vectors of every training image with the network as it is now. Those of the last
+        validation pass are reused when no step was taken since (it embeds the same images with
+        the same weights, e.g. between the end of one epoch and the start of the next); the
+        others are embedded, from cached pixels where there are some."""
+        cached = self._cached
+        previous = cached[1] if cached is not None and cached[0] == self._updates else None
+        reused = 0 if previous is None else len(previous)
+        rest = range(reused, len(self.train_records))
+        from_cache = self._pixels.count_cached(rest)
+        embedded = self.embed_cached(net, self._pixels, rest, ctx)
+        vectors = embedded if previous is None else torch.cat([previous, embedded])
+        return TrainVectors(vectors, reused, from_cache, len(rest) - from_cache)
 
     def targets(self, records: list[Record]) -> torch.Tensor:
         return torch.tensor([r.target for r in records], dtype=torch.long)
@@ -185,8 +215,9 @@ class MetricTask(BackboneTask):
     def validate(self, model: nn.Module, ctx: EvalContext) -> dict[str, float]:
         net = self.net_of(model)
         gallery_records = self.train_records[: self.config.max_gallery]
-        val_vecs = self.embed(net, self.val_records, ctx)
-        train_vecs = self.embed(net, gallery_records, ctx)
+        n_all = len(self.train_records)
+        val_vecs = self.embed_cached(net, self._pixels, range(n_all, n_all + len(self.val_records)), ctx)
+        train_vecs = self.embed_cached(net, self._pixels, range(len(gallery_records)), ctx)
         self._cached = (self._updates, train_vecs)
         gallery = torch.cat([train_vecs, val_vecs])
         g_targets = torch.cat([self.targets(gallery_records), self.targets(self.val_records)])

@@ -13,7 +13,8 @@ are broadcast, so every rank trains on the same list (each on its own shard of i
 
 The vectors mined from are those of the validation pass that just ended (the same images, eval
 transform and weights, as no step was taken since), so a mining round usually costs one search;
-without validation items, or after a resume, they are extracted afresh (`mining/extract_s`).
+without validation items, or after a resume, they are extracted afresh (`mining/extract_s`), from
+pixels cached in memory once decoded (`mining/cached_pixels`, `mining/decoded_images`).
 """
 
 import time
@@ -91,7 +92,8 @@ class TripletTask(MetricTask):
     def _mine(self, model: nn.Module, ctx: EpochContext) -> tuple[Triplets, dict[str, float]]:
         n = len(self.train_records)
         started = time.perf_counter()
-        vectors, reused = self.train_vectors(self.net_of(model), ctx)
+        got = self.train_vectors(self.net_of(model), ctx)
+        vectors = got.vectors
         sync(ctx.device)
         extract_s = time.perf_counter() - started
         m = self.mining
@@ -106,13 +108,16 @@ class TripletTask(MetricTask):
             "mining/violation_share": mined.violation_share,
             "mining/violations": float(mined.violations),
             "mining/extract_s": extract_s,
-            "mining/reused_vectors": float(reused),
+            "mining/reused_vectors": float(got.reused),
+            "mining/cached_pixels": float(got.cached_pixels),
+            "mining/decoded_images": float(got.decoded),
             "mining/search_s": mined.search_s,
         }
         ctx.log(
             f"epoch {ctx.epoch} mining: {len(mined)} triplets ({mined.semi_hard} semi-hard) from "
             f"{mined.violating_queries} of {mined.queries} queries with a violation; features "
-            f"{extract_s:.2f}s ({reused} of {n} from the last validation pass), search "
+            f"{extract_s:.2f}s ({got.reused} of {n} reused from the last validation pass, "
+            f"{got.cached_pixels} embedded from cached pixels, {got.decoded} decoded), search "
             f"{mined.search_s:.2f}s with {mined.engine}"
         )
         if len(mined) == 0:
