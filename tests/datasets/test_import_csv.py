@@ -72,3 +72,30 @@ def test_csv_row_naming_several_items_is_skipped_not_guessed(
     assert f"{len(twins)} items are named 'same.png'" in job["result"]["errors"][0]["error"]
     labels = {i["id"]: i["labels"] for i in list_items(live_client, project_id)}
     assert labels == {twins[0]["id"]: [], twins[1]["id"]: [], single["id"]: ["rust"]}
+
+
+def test_csv_positives_pair_items_and_name_what_matches_nothing(
+    live_client: TestClient, run_jobs: Callable[[], int], queues: list[Queue]
+) -> None:
+    project_id = make_project(live_client, "csv-pairs")
+    ids = {
+        name: upload(live_client, project_id, name, image_bytes(seed=60 + i))["id"]
+        for i, name in enumerate(("p1.png", "p2.png", "p3.png", "p4.png"))
+    }
+    rows = [
+        {"filename": "p1.png", "positives": "p2.png;p3.png;ghost.png"},
+        {"filename": "p2.png", "positives": "p1.png"},  # the same pair again, from the other side
+        {"filename": "p4.png", "positives": "p4.png"},  # itself: nothing to pair
+    ]
+
+    job = import_and_run(live_client, run_jobs, project_id, "pairs.csv", csv_bytes(rows))
+
+    result = job["result"]
+    assert (result["updated"], result["skipped"], result["pairs"]) == (3, 0, 2)
+    [problem] = result["errors"]
+    assert problem["filename"] == "p1.png"
+    assert "'ghost.png' left out" in problem["error"]
+    assert "no item named" in problem["error"]
+    listed = live_client.get(f"/api/v1/projects/{project_id}/positive-pairs").json()
+    pairs = {(p["item_a_id"], p["item_b_id"]) for p in listed["items"]}
+    assert pairs == {(ids["p1.png"], ids["p2.png"]), (ids["p1.png"], ids["p3.png"])}

@@ -48,13 +48,27 @@ ITEMS: list[tuple[str, bytes, dict[str, Any], dict[str, Any]]] = [
 ORDINARY_NAMES = {"kitchen.png", "garden.jpg", "bridge.png", "bare.png", "scan.png"}
 
 
+# Explicit positive pairs, by file name: they travel as the `positives` column / field.
+PAIRS = [("kitchen.png", "garden.jpg"), ("kitchen.png", "notes.dat"), ("bridge.png", "scan.png")]
+
+
+def pairs_by_sha(client: TestClient, project_id: int) -> set[frozenset[str]]:
+    sha_of = {item["id"]: item["sha256"] for item in list_items(client, project_id)}
+    listed = client.get(f"/api/v1/projects/{project_id}/positive-pairs", params={"limit": 1000}).json()
+    return {frozenset((sha_of[p["item_a_id"]], sha_of[p["item_b_id"]])) for p in listed["items"]}
+
+
 @pytest.fixture
 def source(live_client: TestClient) -> int:
     project_id = make_project(live_client, "source")
+    ids = {}
     for name, data, form, annotations in ITEMS:
         item = upload(live_client, project_id, name, data, **form)
+        ids[name] = item["id"]
         if annotations:
             annotate(live_client, project_id, item["id"], **annotations)
+    body = {"pairs": [{"a": ids[a], "b": ids[b]} for a, b in PAIRS]}
+    assert live_client.post(f"/api/v1/projects/{project_id}/positive-pairs", json=body).status_code == 200
     return project_id
 
 
@@ -79,3 +93,5 @@ def test_export_then_import_reproduces_every_item_and_annotation(
         if original["filename"] in ORDINARY_NAMES:
             assert copies[sha]["filename"] == original["filename"]
     assert label_classes(live_client, target) == label_classes(live_client, source)
+    assert job["result"]["pairs"] == len(PAIRS)
+    assert pairs_by_sha(live_client, target) == pairs_by_sha(live_client, source)

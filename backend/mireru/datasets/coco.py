@@ -93,6 +93,7 @@ def _apply_extra(rec: ImportRecord, extra: dict[str, Any], where: str) -> None:
     rec.text = _optional_str(extra.get("text"), where, "text")
     rec.metadata = checked_metadata(extra.get("metadata") or {}, where)
     rec.measurements = checked_measurements(extra.get("measurements") or {}, where)
+    rec.positives = _terms(extra.get("positives"), where, "positives")
 
 
 def _box(

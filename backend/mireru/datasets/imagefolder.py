@@ -72,16 +72,23 @@ def _apply_sidecar(records: list[ImportRecord], rows: list[ImportRecord], base_d
     by_name: dict[str, list[ImportRecord]] = {}
     for r in records:
         by_name.setdefault(r.filename, []).append(r)
+
+    def image_named(name: str) -> ImportRecord | None:
+        relative = posixpath.normpath(posixpath.join(base_dir, name))
+        found = by_path.get(name) or by_path.get(relative)
+        if found is None:
+            named = by_name.get(posixpath.basename(name), [])
+            found = named[0] if len(named) == 1 else None
+        return found
+
     for row in rows:
-        relative = posixpath.normpath(posixpath.join(base_dir, row.filename))
-        target = by_path.get(row.filename) or by_path.get(relative)
-        if target is None:
-            named = by_name.get(posixpath.basename(row.filename), [])
-            target = named[0] if len(named) == 1 else None
+        target = image_named(row.filename)
         if target is None:
             raise InvalidInput(
                 f"the CSV names {row.filename!r}, which is not an image in the archive (or is not unique)"
             )
+        # Positives name images the way rows do; the importer knows images by archive path.
+        row.positives = [found.path if (found := image_named(p)) and found.path else p for p in row.positives]
         row_filename = target.filename
         target.merge(row)
         target.filename = row_filename

@@ -20,9 +20,13 @@ from mireru.items import blobs as item_blobs
 from mireru.items import repository as items_repo
 from mireru.items import service as items
 from mireru.models import Item, Project
+from mireru.pairs import repository as pairs_repo
 from mireru.storage import BlobStore
 
 MAX_LISTED_ERRORS = 100
+
+# What each record became: its archive path and its file name -> item id (None: several images).
+ImportedNames = dict[str, int | None]
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -88,15 +92,22 @@ def _existing(session: Session, project_id: int, filename: str) -> Item:
     raise NotFound(f"no item named {filename!r} in the project")
 
 
+def _remember(names: ImportedNames, rec: ImportRecord, item_id: int) -> None:
+    for key in dict.fromkeys(k for k in (rec.path, rec.filename) if k):
+        names[key] = item_id if names.get(key, item_id) == item_id else None
+
+
 def _import_one(
     session: Session, blobs: BlobStore, settings: Settings, project: Project,
     rec: ImportRecord, archive: SafeZip | None, result: ImportResult, written: set[str],
-) -> None:  # fmt: skip
+) -> int:  # fmt: skip
+    """The record's item id, after creating or updating it."""
     put, patch = _checked(rec)
     if rec.path is None or archive is None:
-        _merge_into(session, _existing(session, project.id, rec.filename), rec, patch)
+        existing = _existing(session, project.id, rec.filename)
+        _merge_into(session, existing, rec, patch)
         result.updated += 1
-        return
+        return existing.id
     image = items.NewImage(
         filename=rec.filename, data=archive.read(rec.path, settings.max_upload_bytes),
         metadata=rec.metadata, measurements=rec.measurements, text=rec.text,
@@ -105,10 +116,11 @@ def _import_one(
     if duplicate:
         _merge_into(session, item, rec, patch)
         result.duplicates += 1
-        return
+        return item.id
     written.update((item.sha256, item.thumb_sha256))
     annotations.put_annotations(session, item, put)
     result.created += 1
+    return item.id
 
 
 def _reason(exc: Exception) -> str:
@@ -121,7 +133,7 @@ def _reason(exc: Exception) -> str:
 
 def import_batch(
     session: Session, blobs: BlobStore, settings: Settings, project_id: int,
-    records: list[ImportRecord], archive: SafeZip | None, result: ImportResult,
+    records: list[ImportRecord], archive: SafeZip | None, result: ImportResult, names: ImportedNames,
 ) -> None:  # fmt: skip
     """Import records in one transaction; each in its own savepoint so a bad one is skipped."""
     project = session.get(Project, project_id)
@@ -131,10 +143,49 @@ def import_batch(
         written: set[str] = set()
         try:
             with session.begin_nested():
-                _import_one(session, blobs, settings, project, rec, archive, result, written)
+                item_id = _import_one(session, blobs, settings, project, rec, archive, result, written)
+            _remember(names, rec, item_id)
         except (MireruError, DataError, IntegrityError) as exc:
             # The savepoint is gone, so files stored for this record alone are orphans now.
             item_blobs.delete_unreferenced(session, blobs, written)
             result.skipped += 1
-            if len(result.errors) < MAX_LISTED_ERRORS:
-                result.errors.append(SkippedRecord(filename=rec.path or rec.filename, error=_reason(exc)))
+            _note(result, rec.path or rec.filename, _reason(exc))
+
+
+def _note(result: ImportResult, filename: str, error: str) -> None:
+    if len(result.errors) < MAX_LISTED_ERRORS:
+        result.errors.append(SkippedRecord(filename=filename, error=error))
+
+
+def _positive_id(session: Session, project_id: int, names: ImportedNames, name: str) -> int:
+    """An image a `positives` cell names: one of this import's, else an item already there."""
+    if name in names:
+        item_id = names[name]
+        if item_id is None:
+            raise InvalidInput("several images of the import have that name")
+        return item_id
+    return _existing(session, project_id, name).id
+
+
+def link_positives(
+    session: Session, project_id: int, records: list[ImportRecord], names: ImportedNames, result: ImportResult
+) -> None:
+    """Store the records' positive pairs once every record is in. A name that matches nothing is
+    listed as a problem and its pair left out; the items themselves stay imported."""
+    pairs: set[tuple[int, int]] = set()
+    for rec in records:
+        own = names.get(rec.path or rec.filename) if rec.positives else None
+        if own is None:
+            continue  # no positives, or the record was skipped (and its reason listed)
+        for name in rec.positives:
+            try:
+                other = _positive_id(session, project_id, names, name)
+            except MireruError as exc:
+                problem = f"positive pair with {name!r} left out: {exc.message}"
+                _note(result, rec.path or rec.filename, problem)
+                continue
+            if other != own:
+                pairs.add((min(own, other), max(own, other)))
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), 5_000):
+        result.pairs += pairs_repo.add_pairs(session, project_id, ordered[start : start + 5_000])

@@ -10,6 +10,7 @@ from mireru.errors import InvalidInput
 LIST_SEPARATOR = ";"
 CORE_COLUMNS = (
     "filename", "labels", "keywords", "identity", "split", "text", "metadata", "measurements", "boxes",
+    "positives",
 )  # fmt: skip
 SPLITS = ("train", "val", "test")
 
@@ -37,6 +38,8 @@ class ImportRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)
     boxes: list[BoxRecord] = field(default_factory=list)
+    # Names (as in the same file) of the images that show the same thing: explicit positive pairs.
+    positives: list[str] = field(default_factory=list)
 
     def merge(self, other: "ImportRecord") -> None:
         """Fold annotations from another source (e.g. a CSV beside the images) into this one."""
@@ -48,6 +51,7 @@ class ImportRecord:
         self.metadata.update(other.metadata)
         self.measurements.update(other.measurements)
         self.boxes += other.boxes
+        self.positives += [x for x in other.positives if x not in self.positives]
 
 
 def split_list(value: str) -> list[str]:
@@ -142,6 +146,7 @@ def record_from_row(row: dict[str, str], line: int) -> ImportRecord:
         rec.measurements.update(checked_measurements(readings, where))
     if row.get("boxes"):
         rec.boxes = checked_boxes(_json_cell(row["boxes"], "boxes", line), where)
+    rec.positives = split_list(row.get("positives") or "")
     for column, value in row.items():
         if column is None or column in CORE_COLUMNS or column == "file_name" or value in (None, ""):
             continue

@@ -22,4 +22,5 @@ class ImportResult(BaseModel):
     duplicates: int = 0
     updated: int = 0
     skipped: int = 0
+    pairs: int = Field(default=0, description="explicit positive pairs added (the `positives` column)")
     errors: list[SkippedRecord] = Field(default_factory=list, description="the first 100 problems")

@@ -13,15 +13,17 @@ from mireru.annotations import service as annotations
 from mireru.config import Settings
 from mireru.datasets import repository, writers
 from mireru.datasets.archive import SafeZip
-from mireru.datasets.importer import import_batch
+from mireru.datasets.importer import ImportedNames, import_batch, link_positives
 from mireru.datasets.readers import ImportPlan, plan_import
 from mireru.datasets.schemas import ExportFormat, ImportResult
 from mireru.db import unit_of_work
 from mireru.errors import NotFound
 from mireru.items import service as items
+from mireru.items.repository import filter_conditions
 from mireru.items.schemas import ItemFilter, ItemRead
 from mireru.jobs import repository as jobs_repo
 from mireru.models import Job, Project
+from mireru.pairs import repository as pairs_repo
 from mireru.storage import BlobStore
 from mireru.worker.queues import DEFAULT_QUEUE, Dispatcher
 
@@ -69,11 +71,15 @@ def import_all(
                 raise NotFound(f"project {project_id} does not exist")
             annotations.ensure_classes(session, project_id, plan.classes)
     total = len(plan.records)
+    names: ImportedNames = {}
     for start in range(0, total, IMPORT_BATCH):
         batch = plan.records[start : start + IMPORT_BATCH]
         with unit_of_work(sessions) as session:
-            import_batch(session, blobs, settings, project_id, batch, archive, result)
+            import_batch(session, blobs, settings, project_id, batch, archive, result, names)
         on_progress(start + len(batch), total)
+    if any(rec.positives for rec in plan.records):
+        with unit_of_work(sessions) as session:
+            link_positives(session, project_id, plan.records, names, result)
     return result
 
 
@@ -102,18 +108,22 @@ def export(
 ) -> tuple[IO[bytes], str, str]:
     """Write the export to a spooled temporary file; returns (file, media type, download name)."""
     rows = list(_all_items(session, project, f))
+    partners: dict[int, list[int]] = {}
+    for a, b in pairs_repo.pairs_among(session, filter_conditions(project.id, f)):
+        partners.setdefault(a, []).append(b)
+        partners.setdefault(b, []).append(a)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  # the caller streams and closes it
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.name) or "project"
     if fmt == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        writers.write_csv(rows, {i.id: i.filename for i in rows}, text)
+        writers.write_csv(rows, {i.id: i.filename for i in rows}, text, partners)
         text.detach()
         media, name = "text/csv", f"{stem}.csv"
     elif fmt == "coco":
-        writers.write_coco(rows, blobs, out)
+        writers.write_coco(rows, blobs, out, partners)
         media, name = "application/zip", f"{stem}-coco.zip"
     else:
-        writers.write_imagefolder(rows, blobs, out)
+        writers.write_imagefolder(rows, blobs, out, partners)
         media, name = "application/zip", f"{stem}-imagefolder.zip"
     out.seek(0)
     return out, media, name

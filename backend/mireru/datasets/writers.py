@@ -49,7 +49,15 @@ def _unique_names(items: list[ItemRead]) -> dict[int, str]:
     return names
 
 
-def _row(item: ItemRead, filename: str) -> dict[str, str]:
+Partners = dict[int, list[int]]  # item id -> the ids it has positive pairs with
+
+
+def _partner_names(item: ItemRead, names: dict[int, str], partners: Partners | None) -> list[str]:
+    """Only partners that are in the export too: a name must point at an image in the file."""
+    return [names[p] for p in (partners or {}).get(item.id, []) if p in names]
+
+
+def _row(item: ItemRead, filename: str, positives: list[str]) -> dict[str, str]:
     return {
         "filename": filename,
         "labels": join_list(item.labels),
@@ -60,17 +68,22 @@ def _row(item: ItemRead, filename: str) -> dict[str, str]:
         "metadata": json.dumps(item.metadata, ensure_ascii=False),
         "measurements": json.dumps(item.measurements),
         "boxes": json.dumps([b.model_dump(exclude={"id"}) for b in item.boxes]),
+        "positives": join_list(positives),
     }
 
 
-def write_csv(items: Iterable[ItemRead], names: dict[int, str], out: IO[str]) -> None:
+def write_csv(
+    items: Iterable[ItemRead], names: dict[int, str], out: IO[str], partners: Partners | None = None
+) -> None:
     writer = csv.DictWriter(out, fieldnames=list(CORE_COLUMNS))
     writer.writeheader()
     for item in items:
-        writer.writerow(_row(item, names[item.id]))
+        writer.writerow(_row(item, names[item.id], _partner_names(item, names, partners)))
 
 
-def write_coco(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -> None:
+def write_coco(
+    items: list[ItemRead], blobs: BlobStore, out: IO[bytes], partners: Partners | None = None
+) -> None:
     names = _unique_names(items)
     classes = sorted(
         {b.label for item in items for b in item.boxes} | {lbl for item in items for lbl in item.labels}
@@ -91,6 +104,7 @@ def write_coco(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -> None:
                     "labels": item.labels, "keywords": item.keywords, "identity": item.identity,
                     "split": item.split, "text": item.text, "metadata": item.metadata,
                     "measurements": item.measurements,
+                    "positives": _partner_names(item, names, partners),
                 },
             })  # fmt: skip
             for b in item.boxes:
@@ -102,7 +116,9 @@ def write_coco(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -> None:
         zf.writestr("annotations.json", json.dumps(doc, ensure_ascii=False))
 
 
-def write_imagefolder(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -> None:
+def write_imagefolder(
+    items: list[ItemRead], blobs: BlobStore, out: IO[bytes], partners: Partners | None = None
+) -> None:
     names = _unique_names(items)
     paths = {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
@@ -112,5 +128,5 @@ def write_imagefolder(items: list[ItemRead], blobs: BlobStore, out: IO[bytes]) -
             paths[item.id] = f"{split}{folder}/{names[item.id]}"
             zf.write(blobs.path(item.sha256), paths[item.id])
         text = io.StringIO()
-        write_csv(items, paths, text)
+        write_csv(items, paths, text, partners)
         zf.writestr(SIDECAR_CSV, text.getvalue())

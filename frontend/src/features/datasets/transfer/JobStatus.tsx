@@ -41,7 +41,8 @@ export function JobStatus({ projectId, jobId }: { projectId: number; jobId: stri
         <div>
           <p>
             {summary.records} records ({summary.format}): {summary.created} new, {summary.updated} updated,{' '}
-            {summary.duplicates} duplicates, {summary.skipped} skipped.
+            {summary.duplicates} duplicates, {summary.skipped} skipped
+            {summary.pairs ? `; ${summary.pairs} positive pairs` : ''}.
           </p>
           {summary.errors.length ? (
             <details>

@@ -18,8 +18,8 @@ describe('job view', () => {
   });
 
   it('summarises an import result', () => {
-    const summary = importSummary({ format: 'csv', records: 3, created: 0, updated: 2, skipped: 1, errors: [{ filename: 'a.png', error: 'no such item' }, 'junk'] });
-    expect(summary).toMatchObject({ format: 'csv', records: 3, updated: 2, skipped: 1, duplicates: 0 });
+    const summary = importSummary({ format: 'csv', records: 3, created: 0, updated: 2, skipped: 1, pairs: 4, errors: [{ filename: 'a.png', error: 'no such item' }, 'junk'] });
+    expect(summary).toMatchObject({ format: 'csv', records: 3, updated: 2, skipped: 1, duplicates: 0, pairs: 4 });
     expect(summary?.errors).toEqual([{ filename: 'a.png', error: 'no such item' }]);
     expect(importSummary(null)).toBeNull();
   });

@@ -35,6 +35,8 @@ export interface ImportSummary {
   duplicates: number;
   updated: number;
   skipped: number;
+  /** Positive pairs added from the file's `positives`. */
+  pairs: number;
   errors: { filename: string; error: string }[];
 }
 
@@ -48,6 +50,7 @@ export function importSummary(result: Job['result']): ImportSummary | null {
     duplicates: num(result.duplicates) ?? 0,
     updated: num(result.updated) ?? 0,
     skipped: num(result.skipped) ?? 0,
+    pairs: num(result.pairs) ?? 0,
     errors: errors.flatMap((e: unknown) =>
       typeof e === 'object' && e !== null && 'filename' in e && 'error' in e
         ? [{ filename: String(e.filename), error: String(e.error) }]
