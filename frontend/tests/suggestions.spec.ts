@@ -137,13 +137,18 @@ test('batch predictions become suggestions to accept or reject on the item page'
   const secondId = Math.max(unlabelled[0].id, unlabelled[1].id);
   const secondName = secondId === unlabelled[0].id ? unlabelled[0].filename : unlabelled[1].filename;
   await page.goto(`/projects/${project.id}`);
-  await page.getByRole('checkbox', { name: 'Has pending suggestions' }).check();
+  // The URL (and so the box) changes in a router transition, after the click returns: click and
+  // wait for the state rather than check()/uncheck(), which look at the box at once.
+  const pendingBox = page.getByRole('checkbox', { name: 'Has pending suggestions' });
+  await pendingBox.click();
+  await expect(pendingBox).toBeChecked();
   await expect(page).toHaveURL(/[?&]pending_suggestions=true(&|$)/);
   await expect(page.getByRole('status').filter({ hasText: /^1 item matches the filters$/ })).toBeVisible();
   const waiting = page.getByRole('list', { name: 'Items' }).getByRole('listitem');
   await expect(waiting).toHaveCount(1);
   await expect(waiting.first()).toContainText(secondName);
-  await page.getByRole('checkbox', { name: 'Has pending suggestions' }).uncheck();
+  await pendingBox.click();
+  await expect(pendingBox).not.toBeChecked();
   await expect(page.getByRole('status').filter({ hasText: /^10 items$/ })).toBeVisible();
   await page.goto(`/projects/${project.id}/items/${firstId}`);
 
@@ -195,7 +200,8 @@ test('search by words and keyword suggestions from a word model trained on the i
 
   // Search by words: scored results, and which path answered.
   await page.goto(`/projects/${project.id}/search`);
-  await page.getByRole('radio', { name: 'Words' }).check();
+  await page.getByRole('radio', { name: 'Words' }).click();
+  await expect(page.getByRole('radio', { name: 'Words' })).toBeChecked();
   const query = page.getByRole('form', { name: 'Search by words' });
   await query.getByRole('searchbox').fill('rust');
   await query.getByRole('button', { name: 'Search' }).click();
