@@ -2,6 +2,7 @@
 
 import io
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -93,6 +94,23 @@ def wait_for(
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def run_cancelling_after_epoch_one(
+    client: TestClient, pid: int, run_id: int, run_jobs: Callable[[], int], timeout: float
+) -> None:
+    """Work the queue while another thread cancels the run once it has checkpointed epoch 1."""
+
+    def cancel_after_epoch_one() -> None:
+        wait_for(
+            lambda: (get_run(client, pid, run_id)["checkpoint"] or {}).get("epoch", 0) >= 1, what="epoch 1"
+        )
+        client.post(f"/api/v1/projects/{pid}/training-runs/{run_id}/cancel")
+
+    helper = threading.Thread(target=cancel_after_epoch_one)
+    helper.start()
+    run_jobs()
+    helper.join(timeout=timeout)
 
 
 def parse_sse(text: str) -> list[dict[str, str]]:

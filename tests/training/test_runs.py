@@ -16,7 +16,14 @@ from mireru.models import ModelVersion
 from mireru.registry import service as registry
 from mireru.storage import BlobStore
 from mireru.worker.runtime import runtime
-from tests.training.factories import get_run, labelled_project, parse_sse, start_run, wait_for
+from tests.training.factories import (
+    get_run,
+    labelled_project,
+    parse_sse,
+    run_cancelling_after_epoch_one,
+    start_run,
+    wait_for,
+)
 
 
 def test_tiny_run_goes_queued_running_succeeded(
@@ -178,16 +185,7 @@ def test_resume_a_cancelled_run_continues_from_its_checkpoint(
     run = start_run(live, pid, epochs=4)
     url = f"/api/v1/projects/{pid}/training-runs/{run['id']}"
 
-    def cancel_after_epoch_one() -> None:
-        wait_for(
-            lambda: (get_run(live, pid, run["id"])["checkpoint"] or {}).get("epoch", 0) >= 1, what="epoch 1"
-        )
-        live.post(f"{url}/cancel")
-
-    helper = threading.Thread(target=cancel_after_epoch_one)
-    helper.start()
-    run_jobs()
-    helper.join(timeout=30)
+    run_cancelling_after_epoch_one(live, pid, run["id"], run_jobs, timeout=30)
     cancelled = get_run(live, pid, run["id"])
     assert cancelled["status"] == "cancelled"
     stopped_at = cancelled["checkpoint"]["global_step"]

@@ -3,7 +3,6 @@ beats the untrained network on validation Recall@1 and reports its mining per ep
 version that deploys into the project's search space and is evaluated there, and cancel/resume."""
 
 import io
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +11,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from tests.embeddings.helpers import run_until_idle
-from tests.training.factories import get_run, wait_for
+from tests.training.factories import get_run, run_cancelling_after_epoch_one
 
 TRIPLET_PARAMS: dict[str, Any] = {
     "base_model": "tiny-cnn",
@@ -151,16 +150,7 @@ def test_a_triplet_run_cancels_and_resumes_from_its_checkpoint(
     run = start_triplet_run(live, pid, epochs=3)
     url = f"/api/v1/projects/{pid}/training-runs/{run['id']}"
 
-    def cancel_after_epoch_one() -> None:
-        wait_for(
-            lambda: (get_run(live, pid, run["id"])["checkpoint"] or {}).get("epoch", 0) >= 1, what="epoch 1"
-        )
-        live.post(f"{url}/cancel")
-
-    helper = threading.Thread(target=cancel_after_epoch_one)
-    helper.start()
-    run_jobs()
-    helper.join(timeout=60)
+    run_cancelling_after_epoch_one(live, pid, run["id"], run_jobs, timeout=60)
     assert get_run(live, pid, run["id"])["status"] == "cancelled"
 
     job_env(MIRERU_TRAINING_STEP_DELAY_S="0")

@@ -18,13 +18,13 @@ from sqlalchemy import (
     cast,
     exists,
     func,
-    or_,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Session
 
+from mireru.items.repository import split_condition
 from mireru.models import Embedding, EmbeddingSpace, Item, ItemLabel, Job, LabelClass, ModelVersion
 
 # pgvector limits for indexed columns: vector up to 2,000 dimensions, halfvec up to 4,000.
@@ -266,16 +266,6 @@ def item_vector(
     return np.asarray(array, dtype=np.float32), bool(passes)
 
 
-def _split_condition(splits: Sequence[str]) -> ColumnElement[bool]:
-    named = [s for s in splits if s != "none"]
-    conds: list[ColumnElement[bool]] = []
-    if named:
-        conds.append(Item.split.in_(named))
-    if "none" in splits:
-        conds.append(Item.split.is_(None))
-    return or_(*conds)
-
-
 def item_targets(
     session: Session, space: SpaceShape, splits: Sequence[str]
 ) -> dict[int, tuple[str | None, list[str]]]:
@@ -285,7 +275,7 @@ def item_targets(
         select(Item.id, Item.identity, LabelClass.name)
         .outerjoin(ItemLabel, ItemLabel.item_id == Item.id)
         .outerjoin(LabelClass, LabelClass.id == ItemLabel.label_class_id)
-        .where(Item.project_id == space.project_id, _split_condition(splits), has_vector)
+        .where(Item.project_id == space.project_id, split_condition(splits), has_vector)
         .order_by(Item.id)
     )
     found: dict[int, tuple[str | None, list[str]]] = {}

@@ -68,6 +68,17 @@ def filter_conditions(project_id: int, f: ItemFilter) -> list[ColumnElement[bool
     return conds
 
 
+def split_condition(splits: Sequence[str]) -> ColumnElement[bool]:
+    """Items in any of `splits`, where "none" stands for items without a split."""
+    named = [s for s in splits if s != "none"]
+    conds: list[ColumnElement[bool]] = []
+    if named:
+        conds.append(Item.split.in_(named))
+    if "none" in splits:
+        conds.append(Item.split.is_(None))
+    return or_(*conds)
+
+
 def _is_crop() -> ColumnElement[bool]:
     # A crop keeps its box after its source item is deleted (source_item_id becomes NULL), and a
     # JSON null in source_box is no box: never NULL, so NOT(...) selects every other item.

@@ -8,11 +8,14 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
+from sqlalchemy.orm import Session
 
+from mireru.config import Settings
 from mireru.deps import BlobsDep, DbId, DispatcherDep, SessionDep, SettingsDep
 from mireru.errors import InvalidInput
 from mireru.items.service import check_measurements
 from mireru.jobs.schemas import JobRead
+from mireru.models import ModelVersion
 from mireru.predict import repository, service
 from mireru.predict.schemas import (
     BatchPredictRequest,
@@ -27,6 +30,7 @@ from mireru.predict.schemas import (
 )
 from mireru.predict.words import predict_keywords
 from mireru.projects.service import get_project
+from mireru.storage import BlobStore
 
 router = APIRouter(tags=["predict"])
 
@@ -37,10 +41,18 @@ ModelIdForm = Annotated[
 ]
 
 
-def _upload(file: UploadFile | None, limit: int) -> tuple[str, bytes] | None:
-    if file is None:
-        return None
-    return (file.filename or "upload", file.file.read(limit + 1))
+def _model_and_source(
+    session: Session, blobs: BlobStore, settings: Settings, project_id: int, kind: str,
+    model_id: int | None, item_id: int | None, file: UploadFile | None,
+) -> tuple[ModelVersion, service.Source]:  # fmt: skip
+    """What every single-image predict route starts with: the model to ask and the image."""
+    project = get_project(session, project_id)
+    version = service.pick_model(session, project.id, kind, model_id)
+    upload = None
+    if file is not None:
+        # One byte over the limit is read, so source_of can tell an oversized upload.
+        upload = (file.filename or "upload", file.file.read(settings.max_upload_bytes + 1))
+    return version, service.source_of(session, blobs, settings, project, item_id, upload)
 
 
 def _readings(raw: str | None) -> dict[str, float] | None:
@@ -73,10 +85,8 @@ def classify(
     """Top classes with probabilities from the deployed classifier (or `model_id`), for an item
     or an uploaded image; a model trained with sensor readings fuses `measurements` (missing
     readings are imputed from the training data)."""
-    project = get_project(session, project_id)
-    version = service.pick_model(session, project.id, "classifier", model_id)
-    source = service.source_of(
-        session, blobs, settings, project, item_id, _upload(file, settings.max_upload_bytes)
+    version, source = _model_and_source(
+        session, blobs, settings, project_id, "classifier", model_id, item_id, file
     )
     return service.classify(blobs, settings, version, source, _readings(measurements), top_k)
 
@@ -96,10 +106,8 @@ def detect(
 ) -> DetectResponse:
     """Boxes (original-image pixels), classes and scores from the deployed detector (or
     `model_id`), for an item or an uploaded image."""
-    project = get_project(session, project_id)
-    version = service.pick_model(session, project.id, "detector", model_id)
-    source = service.source_of(
-        session, blobs, settings, project, item_id, _upload(file, settings.max_upload_bytes)
+    version, source = _model_and_source(
+        session, blobs, settings, project_id, "detector", model_id, item_id, file
     )
     return service.detect(blobs, settings, version, source, score_threshold, nms_iou, max_detections)
 
@@ -120,10 +128,8 @@ def keywords(
     """Keywords with scores from the deployed keywords model (or `model_id`): each output vector
     whose norm passes the model's threshold is matched against the project's active word model,
     so the number of keywords varies per image and words never used as labels can appear."""
-    project = get_project(session, project_id)
-    version = service.pick_model(session, project.id, "keywords", model_id)
-    source = service.source_of(
-        session, blobs, settings, project, item_id, _upload(file, settings.max_upload_bytes)
+    version, source = _model_and_source(
+        session, blobs, settings, project_id, "keywords", model_id, item_id, file
     )
     return predict_keywords(session, blobs, settings, version, source, words_per_output)
 

@@ -96,14 +96,14 @@ def _with_pairs(
     """The chosen single-target items regrouped by explicit positive pairs (see positive_pairs),
     plus paired items that have no target of their own. Left-out (multi-label) items stay out."""
     splits = [*selection.train_splits, *selection.val_splits]
-    pairs, facts = repository.paired_candidates(session, project_id, selection.filters, splits)
+    pairs = repository.selected_pairs(session, project_id, selection.filters, splits)
     if not pairs:
         return chosen
     targets: dict[int, str | None] = {found[0].item_id: found[0].target for found in chosen}
     sha_split = {found[0].item_id: (found[0].sha256, found[0].split) for found in chosen}
-    for item_id, fact in facts.items():
-        if item_id not in targets and item_id not in skipped:
-            targets[item_id], sha_split[item_id] = None, fact
+    untargeted = {i for pair in pairs for i in pair} - targets.keys() - skipped
+    for item_id, fact in repository.sha_and_split(session, list(untargeted)).items():
+        targets[item_id], sha_split[item_id] = None, fact
     groups = group_targets(targets, pairs)
     return [
         [repository.Candidate(item_id, *sha_split[item_id], group)]

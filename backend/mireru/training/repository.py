@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from mireru.items.repository import filter_conditions
+from mireru.items.repository import filter_conditions, split_condition
 from mireru.items.schemas import ItemFilter
 from mireru.models import (
     Box,
@@ -83,18 +83,8 @@ class Candidate:
     target: str
 
 
-def _split_condition(splits: Sequence[str]) -> ColumnElement[bool]:
-    named = [s for s in splits if s != "none"]
-    conds: list[ColumnElement[bool]] = []
-    if named:
-        conds.append(Item.split.in_(named))
-    if "none" in splits:
-        conds.append(Item.split.is_(None))
-    return or_(*conds)
-
-
 def _candidate_query(project_id: int, f: ItemFilter, splits: Sequence[str], target: Target) -> Any:
-    conds = [*filter_conditions(project_id, f), _split_condition(splits)]
+    conds = [*filter_conditions(project_id, f), split_condition(splits)]
     # Aliases: the filters' EXISTS subqueries must not correlate with these joins.
     item_label, label_class = aliased(ItemLabel), aliased(LabelClass)
     if target == "identity":
@@ -177,7 +167,7 @@ def measurement_keys_present(
     session: Session, project_id: int, f: ItemFilter, splits: Sequence[str], keys: Sequence[str]
 ) -> set[str]:
     """Which of `keys` at least one selected item has a reading for."""
-    conds = [*filter_conditions(project_id, f), _split_condition(splits)]
+    conds = [*filter_conditions(project_id, f), split_condition(splits)]
     present = set()
     for key in keys:
         found = session.scalar(select(Item.id).where(*conds, Item.measurements.has_key(key)).limit(1))
@@ -186,12 +176,15 @@ def measurement_keys_present(
     return present
 
 
-def paired_candidates(
+def selected_pairs(
     session: Session, project_id: int, f: ItemFilter, splits: Sequence[str]
-) -> tuple[list[tuple[int, int]], dict[int, tuple[str, str | None]]]:
-    """Explicit positive pairs between selected items, and each paired item's (sha256, split)."""
-    pairs = pairs_among(session, [*filter_conditions(project_id, f), _split_condition(splits)])
-    ids = sorted({i for pair in pairs for i in pair})
+) -> list[tuple[int, int]]:
+    """Explicit positive pairs between selected items."""
+    return pairs_among(session, [*filter_conditions(project_id, f), split_condition(splits)])
+
+
+def sha_and_split(session: Session, item_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    ids = sorted(item_ids)
     facts: dict[int, tuple[str, str | None]] = {}
     for start in range(0, len(ids), 10_000):
         chunk = ids[start : start + 10_000]
@@ -199,7 +192,7 @@ def paired_candidates(
             select(Item.id, Item.sha256, Item.split).where(Item.id.in_(chunk))
         ):
             facts[item_id] = (sha, split)
-    return pairs, facts
+    return facts
 
 
 def count_candidates(
