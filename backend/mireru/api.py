@@ -11,7 +11,6 @@ from mireru.embeddings.endpoints import router as embeddings_router
 from mireru.error_schemas import ERROR_RESPONSES
 from mireru.items.endpoints import router as items_router
 from mireru.jobs.endpoints import router as jobs_router
-from mireru.keywords.endpoints import router as words_router
 from mireru.pairs.endpoints import router as pairs_router
 from mireru.predict.endpoints import router as predict_router
 from mireru.projects.endpoints import router as projects_router
@@ -19,6 +18,7 @@ from mireru.registry.endpoints import router as registry_router
 from mireru.search.endpoints import router as search_router
 from mireru.system.endpoints import router as system_router
 from mireru.training.endpoints import router as training_router
+from mireru.words.endpoints import router as words_router
 
 api_router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 api_router.include_router(system_router)

@@ -8,13 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from mireru import kinds
 from mireru.config import Settings
+from mireru.kinds.embedding import SPEC as EMBEDDING
 from mireru.models import ModelVersion, Project
 from mireru.registry import reembed
 from mireru.registry import service as registry
 from mireru.storage import BlobStore
-from mireru.training import kinds
-from mireru.training.kinds.embedding import SPEC as EMBEDDING
 
 
 def _project(client: TestClient, name: str) -> int:

@@ -6,8 +6,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from mireru.embeddings.repository import INDEX_PREFIX as SPACE_INDEX_PREFIX
-from mireru.keywords.repository import INDEX_PREFIX as WORDS_INDEX_PREFIX
 from mireru.models import Base
+from mireru.words.repository import INDEX_PREFIX as WORDS_INDEX_PREFIX
 
 # Indexes made outside the ORM on purpose: the words prefix index (text_pattern_ops, migration
 # 0005) and the per-space / per-word-model vector indexes that jobs create and drop.

@@ -13,11 +13,11 @@ from PIL import Image
 
 from mireru.db import unit_of_work
 from mireru.errors import InvalidInput
+from mireru.kinds import get_kind
 from mireru.ml.detect.inference import DetectorPredictor
 from mireru.ml.detect.scenes import make_scenes
 from mireru.models import ModelVersion
 from mireru.registry import service as registry
-from mireru.training.kinds import get_kind
 from mireru.worker.runtime import runtime
 from tests.training.factories import get_run
 

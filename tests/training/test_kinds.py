@@ -80,7 +80,7 @@ def test_the_api_does_not_import_torch_to_list_kinds_or_start_runs() -> None:
         "import sys\n"
         "from mireru.main import create_app\n"
         "from mireru.training import service\n"
-        "from mireru.training.kinds import get_kind\n"
+        "from mireru.kinds import get_kind\n"
         "create_app().openapi()\n"
         "service.list_kinds()\n"
         "get_kind('embedding').validate({'epochs': 2})\n"

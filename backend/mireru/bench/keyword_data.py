@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mireru.ml.keywords.data import KeywordRecord
+from mireru.ml.keyword_estimation.data import KeywordRecord
 
 NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 PRIMES = {2, 3, 5, 7}

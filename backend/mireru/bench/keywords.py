@@ -8,7 +8,7 @@ Columns (means over the test images):
 - precision_at_k, recall_at_k, f1_at_k: k fixed (default 3, below the fewest keywords a test
   image has, so a perfect ranking scores precision 1 and recall 3/m); every training keyword
   ranked by the model's score (keyword network: the words its outputs name, strongest output
-  first, then the rest, see ml/keywords/scoring.py; classifier: the probability);
+  first, then the rest, see ml/keyword_estimation/scoring.py; classifier: the probability);
   P = hits in the top k / k, R = hits / true count, F1 = their harmonic mean per image.
 - count_error: |predicted count - true count|, the predicted set being what a user is shown
   (outputs above the threshold chosen on validation, each naming its nearest training keyword;
@@ -32,12 +32,12 @@ import torch
 
 from mireru.bench.keyword_data import HELD_OUT, IMAGE_SIZE, KeywordBenchData, TaggedImage, build
 from mireru.bench.report import Report
-from mireru.ml.keywords.baseline import BceConfig, BcePredictor, BceTask
-from mireru.ml.keywords.data import truth_matrix
-from mireru.ml.keywords.inference import KeywordPredictor
-from mireru.ml.keywords.metrics import at_k
-from mireru.ml.keywords.pairing import Pairing
-from mireru.ml.keywords.task import KeywordsConfig, KeywordsTask
+from mireru.ml.keyword_estimation.baseline import BceConfig, BcePredictor, BceTask
+from mireru.ml.keyword_estimation.data import truth_matrix
+from mireru.ml.keyword_estimation.inference import KeywordPredictor
+from mireru.ml.keyword_estimation.metrics import at_k
+from mireru.ml.keyword_estimation.pairing import Pairing
+from mireru.ml.keyword_estimation.task import KeywordsConfig, KeywordsTask
 from mireru.ml.train.data import load_rgb
 from mireru.ml.train.loop import LoopConfig, fit
 from mireru.ml.train.task import TrainTask

@@ -15,9 +15,9 @@ from mireru.items import blobs as item_blobs
 from mireru.items import repository
 from mireru.items.images import inspect_image
 from mireru.items.schemas import BoxRead, ItemFilter, ItemRead, ItemUpdate, UploadedItem
-from mireru.keywords import service as keywords
 from mireru.models import Item, Project
 from mireru.storage import BlobStore
+from mireru.words import service as keywords
 
 MAX_TEXT_CHARS = 100_000
 MAX_JSON_CHARS = 100_000

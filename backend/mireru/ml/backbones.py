@@ -282,7 +282,7 @@ def _mireru(spec: BackboneSpec) -> Backbone:
     """An `embedding` model version trained in Mireru; `spec.name` is the path of its file."""
     from pathlib import Path
 
-    from mireru.ml.embedding_kind.inference import TrainedEmbedder
+    from mireru.ml.embedding_net.inference import TrainedEmbedder
 
     trained = TrainedEmbedder(Path(spec.name)).load()
     # Same input as training's eval transform: shorter side resized, centre crop, mean/std.

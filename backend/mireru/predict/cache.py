@@ -4,9 +4,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mireru import kinds
 from mireru.config import get_settings
 from mireru.loaded_models import LoadedModels
-from mireru.training import kinds
 
 
 @lru_cache(maxsize=1)

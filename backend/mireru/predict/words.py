@@ -10,11 +10,11 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from mireru.config import Settings
-from mireru.keywords.queries import nearest_words_for_vectors
 from mireru.models import ModelVersion
 from mireru.predict import service
 from mireru.predict.schemas import KeywordScore, KeywordsResponse
 from mireru.storage import BlobStore
+from mireru.words.queries import nearest_words_for_vectors
 
 
 def keywords_for_images(

@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mireru import kinds
 from mireru.db import after_commit
 from mireru.errors import Conflict, InvalidInput, NotFound
+from mireru.kinds.base import EMBEDDING_SLOT
 from mireru.models import Deployment, ModelVersion, Project, TrainingRun
 from mireru.registry import reembed, repository
 from mireru.registry.schemas import (
@@ -21,8 +23,6 @@ from mireru.registry.schemas import (
     ModelVersionRead,
 )
 from mireru.storage import BlobStore
-from mireru.training import kinds
-from mireru.training.kinds.base import EMBEDDING_SLOT
 from mireru.worker.queues import Dispatcher
 
 MAX_COMPARE = 20
@@ -154,7 +154,7 @@ def _activate(
         deployment.reembed_job_id = reembed.start_reembedding(session, dispatcher, project, version)
     elif deployment.slot == "keywords":
         # Search by words compares against the version's output vectors per item: store them.
-        from mireru.keywords.service import queue_keyword_vectors
+        from mireru.words.service import queue_keyword_vectors
 
         queue_keyword_vectors(session, dispatcher, project.id, version.id)
     return repository.add_deployment(session, deployment)

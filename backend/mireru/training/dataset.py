@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mireru.kinds.base import Target, TrainingData
 from mireru.training import repository
-from mireru.training.kinds.base import Target, TrainingData
 from mireru.training.positive_pairs import group_targets
 from mireru.training.schemas import DatasetSelection
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from mireru.items.repository import filter_conditions, split_condition
 from mireru.items.schemas import ItemFilter
+from mireru.kinds.base import Target
 from mireru.models import (
     Box,
     Item,
@@ -28,7 +29,6 @@ from mireru.models import (
     TrainingRun,
 )
 from mireru.pairs.repository import pairs_among
-from mireru.training.kinds.base import Target
 
 
 def add_run(session: Session, run: TrainingRun) -> TrainingRun:

@@ -20,15 +20,16 @@ import redis
 import torch
 from sqlalchemy.orm import Session
 
+from mireru import kinds
 from mireru.db import unit_of_work
+from mireru.kinds.base import CommonParams, KindSpec
 from mireru.ml.train.callbacks import Callback, CallbackList, Progress
 from mireru.ml.train.distributed import DistContext
 from mireru.ml.train.loop import FitResult, fit
 from mireru.registry import service as registry
-from mireru.training import kinds, repository
+from mireru.training import repository
 from mireru.training.checkpoints import BlobCheckpointStore, temp_path
 from mireru.training.dataset import Snapshot, resolve
-from mireru.training.kinds.base import CommonParams, KindSpec
 from mireru.training.lease import LEASE_LOST, Lease
 from mireru.training.reporter import DbReporter
 from mireru.training.schemas import DatasetSelection
@@ -99,7 +100,7 @@ def _snapshot(rt: Runtime, claimed: Claimed, reporter: DbReporter) -> Snapshot:
         snapshot = resolve(session, claimed.project_id, claimed.selection, target, claimed.params.seed, pairs)
         if claimed.spec.needs_word_vectors:
             # Kept in the snapshot, so a resumed run uses the same vectors if the words change.
-            from mireru.keywords.queries import word_vectors_for
+            from mireru.words.queries import word_vectors_for
 
             snapshot.word_vectors = word_vectors_for(session, claimed.project_id, snapshot.classes)
     if not snapshot.train:

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mireru import kinds
 from mireru.db import after_commit
 from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs import repository as jobs_repo
 from mireru.models import FINISHED_STATUSES, Project, TrainingRun
-from mireru.training import kinds, repository
+from mireru.training import repository
 from mireru.training.dataset import resolve
 from mireru.training.schemas import (
     KindRead,
@@ -97,7 +98,7 @@ def start_run(
                 field="params.measurement_keys",
             )
     if spec.needs_word_vectors:
-        from mireru.keywords.queries import active_model
+        from mireru.words.queries import active_model
 
         active_model(session, project.id)  # 409 saying how to get word vectors, before queueing
     job = jobs_repo.create(session, "training", TRAINING_QUEUE, project.id, {"kind": spec.kind})

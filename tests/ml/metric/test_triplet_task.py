@@ -14,7 +14,7 @@ from PIL import Image
 from torch import nn
 from torch.utils.data import Dataset, TensorDataset
 
-from mireru.ml.embedding_kind.inference import TrainedEmbedder
+from mireru.ml.embedding_net.inference import TrainedEmbedder
 from mireru.ml.metric.batch_hard_task import BatchHardTask
 from mireru.ml.metric.classification_task import ClassificationTask
 from mireru.ml.metric.metric_task import MetricConfig

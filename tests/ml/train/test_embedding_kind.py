@@ -10,9 +10,9 @@ import pytest
 import torch
 from PIL import Image
 
-from mireru.ml.embedding_kind.inference import TrainedEmbedder
-from mireru.ml.embedding_kind.network import BaseModel
-from mireru.ml.embedding_kind.task import EmbeddingConfig, EmbeddingTask
+from mireru.ml.embedding_net.inference import TrainedEmbedder
+from mireru.ml.embedding_net.network import BaseModel
+from mireru.ml.embedding_net.task import EmbeddingConfig, EmbeddingTask
 from mireru.ml.train.callbacks import Recorder
 from mireru.ml.train.data import Record
 from mireru.ml.train.loop import LoopConfig, fit
@@ -66,7 +66,7 @@ def test_ml_code_imports_no_web_database_or_queue_library() -> None:
     code = (
         "import sys\n"
         "import mireru.ml.train.loop, mireru.ml.train.checkpoint, mireru.ml.train.distributed\n"
-        "import mireru.ml.embedding_kind.task, mireru.ml.embedding_kind.inference\n"
+        "import mireru.ml.embedding_net.task, mireru.ml.embedding_net.inference\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'sqlalchemy', 'rq', 'redis')\n"
         "             or m.startswith(('mireru.models', 'mireru.db', 'mireru.api', 'mireru.worker',\n"
         "                              'mireru.training', 'mireru.registry')))\n"

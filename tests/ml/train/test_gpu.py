@@ -9,8 +9,8 @@ import pytest
 import torch
 from PIL import Image
 
-from mireru.ml.embedding_kind.inference import TrainedEmbedder
-from mireru.ml.embedding_kind.task import EmbeddingConfig, EmbeddingTask
+from mireru.ml.embedding_net.inference import TrainedEmbedder
+from mireru.ml.embedding_net.task import EmbeddingConfig, EmbeddingTask
 from mireru.ml.train.callbacks import CallbackList, Recorder
 from mireru.ml.train.checkpoint import MemoryCheckpointStore
 from mireru.ml.train.device import DevicePlan, plan_device

@@ -19,8 +19,8 @@ from PIL import Image
 from mireru.ml.classify.network import ClassifierNet
 from mireru.ml.classify.records import measurement_vector
 from mireru.ml.classify.task import KIND
-from mireru.ml.embedding_kind.inference import read_bundle
-from mireru.ml.embedding_kind.network import BaseModel, build_backbone
+from mireru.ml.embedding_net.inference import read_bundle
+from mireru.ml.embedding_net.network import BaseModel, build_backbone
 from mireru.ml.train.data import eval_transform
 
 BATCH = 64

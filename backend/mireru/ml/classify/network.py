@@ -1,4 +1,4 @@
-"""The classification network: an image backbone (see mireru.ml.embedding_kind.network for the base
+"""The classification network: an image backbone (see mireru.ml.embedding_net.network for the base
 model names) and a head over the classes, optionally fused with numeric measurements.
 
 Measurements enter as one value per chosen key, NaN where an item lacks the reading. They are

@@ -22,8 +22,8 @@ from mireru.ml.classify.balance import balanced_class_weights, balanced_sample_w
 from mireru.ml.classify.metrics import ClassificationReport, classification_report
 from mireru.ml.classify.network import ClassifierNet
 from mireru.ml.classify.records import ClassifierRecord, ClassifierRecords, measurement_statistics
-from mireru.ml.embedding_kind.network import BaseModel, build_backbone
-from mireru.ml.embedding_kind.task import MODEL_FORMAT
+from mireru.ml.embedding_net.network import BaseModel, build_backbone
+from mireru.ml.embedding_net.task import MODEL_FORMAT
 from mireru.ml.train.data import eval_transform
 from mireru.ml.train.task import BackboneTask, EvalContext
 

@@ -16,7 +16,7 @@ from mireru.ml.detect.models import BACKBONE_ARCH, DetectorConfig, build_detecto
 from mireru.ml.detect.weights import resolve_backbone_weights
 from mireru.ml.train.task import EvalContext, TrainTask
 
-MODEL_FORMAT = "mireru.model/1"  # every model version's file format (see embedding_kind.task)
+MODEL_FORMAT = "mireru.model/1"  # every model version's file format (see embedding_net.task)
 KIND = "detector"
 # COCO evaluation keeps low-scoring detections: they lengthen the precision/recall curve.
 EVAL_SCORE_THRESHOLD = 0.05

@@ -8,7 +8,7 @@ import torch.nn.functional as F  # noqa: N812
 from torch import nn
 from torch.utils.data import Dataset
 
-from mireru.ml.embedding_kind.network import EmbeddingNet
+from mireru.ml.embedding_net.network import EmbeddingNet
 from mireru.ml.metric.metric_task import MetricTask
 from mireru.ml.train.data import ImageRecords, train_transform
 from mireru.ml.train.task import EpochContext

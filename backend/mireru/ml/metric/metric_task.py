@@ -25,8 +25,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from mireru.ml.embedding_kind.network import BaseModel, EmbeddingNet, build_backbone
-from mireru.ml.embedding_kind.task import MODEL_FORMAT
+from mireru.ml.embedding_net.network import BaseModel, EmbeddingNet, build_backbone
+from mireru.ml.embedding_net.task import MODEL_FORMAT
 from mireru.ml.eval.retrieval import retrieval_scores
 from mireru.ml.metric.pixel_cache import PixelCache, normalise
 from mireru.ml.train.data import Record
