@@ -15,7 +15,7 @@ import {
   toggleLabel,
   updateBox,
   type Annotations,
-} from './annotationState';
+} from '../../lib/annotationState';
 import { useModels } from '../models/api';
 import { PositivePairsPanel } from '../pairs/PositivePairsPanel';
 import { AskModels } from '../suggestions/AskModels';

@@ -14,14 +14,7 @@ import {
   type Size,
 } from '../../lib/geometry';
 import { useElementSize } from '../../lib/useElementSize';
-import type { EditableBox } from './annotationState';
-
-/** A box offered by a model, drawn dashed and not editable until it is accepted. */
-export interface GhostBox extends Rect {
-  key: string;
-  label: string;
-  score: number;
-}
+import type { EditableBox, GhostBox } from '../../lib/annotationState';
 
 interface Props {
   imageUrl: string;

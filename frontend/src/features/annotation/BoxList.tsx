@@ -1,4 +1,4 @@
-import type { EditableBox } from './annotationState';
+import type { EditableBox } from '../../lib/annotationState';
 
 interface Props {
   boxes: readonly EditableBox[];

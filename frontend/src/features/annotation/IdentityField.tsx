@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ComboBox } from '../../components/ComboBox';
-import { useIdentities } from '../datasets/api';
+import { useIdentities } from '../../lib/itemApi';
 
 interface Props {
   projectId: number;

@@ -3,9 +3,8 @@ import { Link } from 'react-router';
 import { ApiImage } from '../../components/ApiImage';
 import type { Item } from '../../lib/api';
 import { toItemQuery } from '../../lib/itemFilters';
-import { itemListQuery } from '../datasets/api';
-import { datasetHref, itemHref } from '../datasets/itemLinks';
-import { useItem } from './api';
+import { itemListQuery, useItem } from '../../lib/itemApi';
+import { datasetHref, itemHref } from '../../lib/itemLinks';
 import { boxPercent, cropsOf, describeSourceBox, sourceBoxOf, type SourceBox } from './cropView';
 import './crops.css';
 

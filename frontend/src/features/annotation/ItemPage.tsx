@@ -5,11 +5,11 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { filtersFromParams } from '../../lib/itemFilters';
 import { useAccess } from '../auth/api';
-import { useLabels } from '../datasets/api';
-import { datasetHref, itemHref } from '../datasets/itemLinks';
-import { similarHref } from '../search/searchRequest';
+import { useItem, useLabels } from '../../lib/itemApi';
+import { datasetHref, itemHref } from '../../lib/itemLinks';
+import { similarHref } from '../../lib/searchRequest';
 import { AnnotationEditor } from './AnnotationEditor';
-import { useItem, useNeighbours } from './api';
+import { useNeighbours } from './api';
 import './annotation.css';
 
 function parseIndex(raw: string | null): number | null {

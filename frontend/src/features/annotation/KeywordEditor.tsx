@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ComboBox } from '../../components/ComboBox';
 import { TagList } from '../../components/TagList';
 import { useDebounced } from '../../lib/useDebounced';
-import { useKeywords } from '../datasets/api';
+import { useKeywords } from '../../lib/itemApi';
 import { useWordPrefix } from '../words/api';
 import { keywordToWordPrefix, mergeKeywordOptions } from '../words/wordView';
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useCreateLabel } from '../datasets/api';
+import { useCreateLabel } from '../../lib/itemApi';
 import { hotkeyFor } from './shortcuts';
 
 interface Props {

@@ -1,27 +1,11 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, unwrap, type Item } from '../../lib/api';
-import { ApiError } from '../../lib/errors';
 import { toItemQuery, type ItemFilters } from '../../lib/itemFilters';
 import { queryKeys } from '../../lib/queryKeys';
-import { itemListQuery } from '../datasets/api';
-import { toPut, type Annotations } from './annotationState';
+import { itemListQuery } from '../../lib/itemApi';
+import { toPut, type Annotations } from '../../lib/annotationState';
 import { locate, windowFor, type Place } from './neighbours';
-
-export function useItem(projectId: number, itemId: number) {
-  return useQuery({
-    queryKey: queryKeys.item(projectId, itemId),
-    queryFn: ({ signal }) => {
-      if (!Number.isFinite(itemId)) throw new ApiError(404, 'not_found', 'There is no such item.');
-      return unwrap(
-        api.GET('/api/v1/projects/{project_id}/items/{item_id}', {
-          params: { path: { project_id: projectId, item_id: itemId } },
-          signal,
-        }),
-      );
-    },
-  });
-}
 
 /** Replace the item's annotations; the answer refreshes its cache, lists and vocabularies go stale. */
 export async function saveAnnotations(

@@ -10,15 +10,15 @@ import { useAccess } from '../auth/api';
 import { BatchSuggest } from '../suggestions/BatchSuggest';
 import { EMPTY_FILTERS, activeFilterCount, filtersFromParams, filtersToParams, toItemQuery, type ItemFilters } from '../../lib/itemFilters';
 import { SelectionBar } from './bulk/SelectionBar';
-import { FilterPanel } from './filters/FilterPanel';
+import { FilterPanel } from '../../components/filters/FilterPanel';
 import { ItemGrid } from './ItemGrid';
-import { useItemTotal } from './pagedItems';
-import { NO_SELECTION, selectRange, toggleItem, type Selection } from './selection';
+import { useItemTotal } from '../../lib/pagedItems';
+import { NO_SELECTION, selectRange, toggleItem, type Selection } from '../../lib/selection';
 import { DropZone } from './upload/DropZone';
 import { UploadButton } from './upload/UploadButton';
 import { UploadList } from './upload/UploadList';
 import { useUploadQueue } from './upload/useUploadQueue';
-import './dataset.css';
+import '../../styles/dataset.css';
 
 export function DatasetPage() {
   const projectId = useProjectId();

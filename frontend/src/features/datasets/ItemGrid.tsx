@@ -3,10 +3,10 @@ import { useCallback, useEffect, useRef, type MouseEvent } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { ItemFilters, ItemQuery } from '../../lib/itemFilters';
 import { useElementSize } from '../../lib/useElementSize';
-import { itemHref } from './itemLinks';
+import { itemHref } from '../../lib/itemLinks';
 import { ItemTile } from './ItemTile';
-import { useItemsInRange } from './pagedItems';
-import type { Selection } from './selection';
+import { useItemsInRange } from '../../lib/pagedItems';
+import type { Selection } from '../../lib/selection';
 
 const MIN_TILE = 150;
 const GAP = 8;

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { ApiImage } from '../../components/ApiImage';
 import { describeError } from '../../lib/errors';
-import { useItem } from '../annotation/api';
+import { useItem } from '../../lib/itemApi';
 
 /** The item a "find similar" search starts from. */
 export function QueryItem({ projectId, itemId }: { projectId: number; itemId: number }) {

@@ -1,8 +1,8 @@
 import type { MouseEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiImage } from '../../components/ApiImage';
-import type { Selection } from '../datasets/selection';
-import { formatScore, type SearchHit } from './searchRequest';
+import type { Selection } from '../../lib/selection';
+import { formatScore, type SearchHit } from '../../lib/searchRequest';
 
 interface Props {
   projectId: number;

@@ -3,11 +3,11 @@ import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { plural } from '../../lib/format';
 import { useDebounced } from '../../lib/useDebounced';
-import { useBulkAnnotate, useKeywords, useLabels, type BulkChange } from '../datasets/api';
+import { useBulkAnnotate, useKeywords, useLabels, type BulkChange } from '../../lib/itemApi';
 import { useAddPairs } from '../pairs/api';
-import { BulkTermAction } from '../datasets/bulk/BulkTermAction';
-import { selectIds, type Selection } from '../datasets/selection';
-import { similarHref } from './searchRequest';
+import { BulkTermAction } from '../../components/BulkTermAction';
+import { selectIds, type Selection } from '../../lib/selection';
+import { similarHref } from '../../lib/searchRequest';
 
 interface Props {
   projectId: number;

@@ -8,19 +8,19 @@ import { plural } from '../../lib/format';
 import { useHotkeys } from '../../lib/hotkeys';
 import { activeFilterCount, type ItemFilters } from '../../lib/itemFilters';
 import { useAccess } from '../auth/api';
-import { FilterPanel } from '../datasets/filters/FilterPanel';
-import { useItemTotal } from '../datasets/pagedItems';
-import { NO_SELECTION, selectRange, toggleItem, type Selection } from '../datasets/selection';
+import { FilterPanel } from '../../components/filters/FilterPanel';
+import { useItemTotal } from '../../lib/pagedItems';
+import { NO_SELECTION, selectRange, toggleItem, type Selection } from '../../lib/selection';
 import { useSearch, useSpaces, useWordSearch, type QueryImage } from './api';
 import { ImageQuery, imageFrom, toQueryImage } from './ImageQuery';
 import { QueryItem } from './QueryItem';
 import { ResultGrid } from './ResultGrid';
 import { ResultSelectionBar } from './ResultSelectionBar';
-import { clampK, parseWords, searchFromParams, searchToParams, type SearchMode, type SearchSettings } from './searchRequest';
+import { clampK, parseWords, searchFromParams, searchToParams, type SearchMode, type SearchSettings } from '../../lib/searchRequest';
 import { SpacePicker } from './SpacePicker';
 import { hasTextTower } from './spaceView';
 import { WordsAnswer, WordsQuery } from './WordsQuery';
-import '../datasets/dataset.css';
+import '../../styles/dataset.css';
 import './search.css';
 
 const MODES: { mode: SearchMode; label: string }[] = [

@@ -2,7 +2,7 @@ import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { ApiError } from '../../lib/errors';
-import { formatScore, viaWords, type Combine, type WordSearchResponse } from './searchRequest';
+import { formatScore, viaWords, type Combine, type WordSearchResponse } from '../../lib/searchRequest';
 
 interface QueryProps {
   draft: string;

@@ -10,7 +10,7 @@ import {
   type SearchResponse,
   type SearchSettings,
   type WordSearchResponse,
-} from './searchRequest';
+} from '../../lib/searchRequest';
 
 export type Space = components['schemas']['SpaceRead'];
 export type SpaceCreate = components['schemas']['SpaceCreate'];

@@ -1,5 +1,5 @@
 // Reading embedding spaces for people: status in words, build progress, and what they can search.
-import { formatEta } from '../datasets/transfer/jobView';
+import { formatEta } from '../../lib/jobView';
 import type { Space } from './api';
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);

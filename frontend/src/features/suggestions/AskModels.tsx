@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { Size } from '../../lib/geometry';
-import type { Annotations } from '../annotation/annotationState';
+import type { Annotations } from '../../lib/annotationState';
 import type { AskModels as Ask, AskResult } from './useAskModels';
 import {
   PREDICT_KINDS,

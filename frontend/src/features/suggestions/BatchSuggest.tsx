@@ -6,8 +6,8 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { plural } from '../../lib/format';
 import { toItemFilter, type ItemFilters } from '../../lib/itemFilters';
 import { queryKeys } from '../../lib/queryKeys';
-import { formatEta, isFinished, jobProgress } from '../datasets/transfer/jobView';
-import { useJob } from '../datasets/transfer/useJob';
+import { formatEta, isFinished, jobProgress } from '../../lib/jobView';
+import { useJob } from '../../lib/useJob';
 import { useModels } from '../models/api';
 import { usePendingSuggestions, useStartBatchPredict, useStartCrops } from './api';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiErrorFrom } from '../../lib/errors';
-import type { Annotations } from '../annotation/annotationState';
+import type { Annotations } from '../../lib/annotationState';
 import {
   BATCH_LIMIT,
   applySuggestions,

@@ -4,8 +4,7 @@
 import type { components } from '../../client/schema';
 import { ApiError } from '../../lib/errors';
 import { clampRect, type Rect, type Size } from '../../lib/geometry';
-import { addBox, addKeyword, addLabel, type Annotations } from '../annotation/annotationState';
-import type { GhostBox } from '../annotation/BoxCanvas';
+import { addBox, addKeyword, addLabel, type Annotations, type GhostBox } from '../../lib/annotationState';
 
 export type Suggestion = components['schemas']['SuggestionRead'];
 export type SuggestionKind = Suggestion['kind'];

@@ -2,7 +2,7 @@ import type { components } from '../../client/schema';
 import type { Item } from '../../lib/api';
 import { plural } from '../../lib/format';
 import { activeFilterCount, type ItemFilters } from '../../lib/itemFilters';
-import { FilterPanel } from '../datasets/filters/FilterPanel';
+import { FilterPanel } from '../../components/filters/FilterPanel';
 
 export type SplitName = components['schemas']['DatasetSelection']['train_splits'][number];
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'val', 'test', 'none'];

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { filtersFromParams, toItemFilter, toItemQuery } from '../../lib/itemFilters';
 import { useAccess } from '../auth/api';
-import { useItemTotal } from '../datasets/pagedItems';
+import { useItemTotal } from '../../lib/pagedItems';
 import { useStartRun, useTrainingKinds, type Kind } from './api';
 import { DatasetSelection, type Selection } from './DatasetSelection';
 import { SchemaFields } from './SchemaFields';

@@ -5,12 +5,13 @@ import type { Split } from '../../../lib/api';
 import { plural } from '../../../lib/format';
 import type { ItemFilters, ItemQuery } from '../../../lib/itemFilters';
 import { useDebounced } from '../../../lib/useDebounced';
-import { similarHref } from '../../search/searchRequest';
-import { fetchAllItemIds, useBulkAnnotate, useDeleteItems, useKeywords, useLabels, type BulkChange } from '../api';
-import { selectIds, type Selection } from '../selection';
+import { similarHref } from '../../../lib/searchRequest';
+import { useBulkAnnotate, useKeywords, useLabels, type BulkChange } from '../../../lib/itemApi';
+import { fetchAllItemIds, useDeleteItems } from '../api';
+import { selectIds, type Selection } from '../../../lib/selection';
 import { BulkDeleteAction } from './BulkDeleteAction';
 import { BulkSplitAction } from './BulkSplitAction';
-import { BulkTermAction } from './BulkTermAction';
+import { BulkTermAction } from '../../../components/BulkTermAction';
 
 interface Props {
   projectId: number;

@@ -5,7 +5,7 @@ import { filtersFromParams } from '../../../lib/itemFilters';
 import { useAccess } from '../../auth/api';
 import { ExportForm } from './ExportForm';
 import { ImportForm } from './ImportForm';
-import '../dataset.css';
+import '../../../styles/dataset.css';
 
 export function ImportExportPage() {
   const projectId = useProjectId();

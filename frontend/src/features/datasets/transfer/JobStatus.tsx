@@ -2,9 +2,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { ProgressBar } from '../../../components/ProgressBar';
-import { refreshAfterItemChange } from '../api';
-import { formatEta, importSummary, isFinished, jobProgress } from './jobView';
-import { useJob } from './useJob';
+import { refreshAfterItemChange } from '../../../lib/itemApi';
+import { formatEta, importSummary, isFinished, jobProgress } from '../../../lib/jobView';
+import { useJob } from '../../../lib/useJob';
 
 /** Follow an import job to its end; refresh the dataset when it has changed it. */
 export function JobStatus({ projectId, jobId }: { projectId: number; jobId: string }) {

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { describeError } from '../../../lib/errors';
 import { uploadImages } from '../../../lib/upload';
-import { refreshAfterItemChange } from '../api';
+import { refreshAfterItemChange } from '../../../lib/itemApi';
 import { nextToStart, precheck, summarize, uploadReducer } from './uploadQueue';
 
 const CONCURRENCY = 3;

@@ -1,8 +1,8 @@
 // A search as the URL keeps it (so "find similar" is a link and a search can be shared) and as
 // the API takes it: `POST /search` with JSON for an item or a text, `POST /search/image` with a
 // multipart form for an image. The dataset filters keep their own URL names (see lib/itemFilters).
-import type { components } from '../../client/schema';
-import { filtersFromParams, filtersToParams, toItemFilter, type ItemFilters } from '../../lib/itemFilters';
+import type { components } from '../client/schema';
+import { filtersFromParams, filtersToParams, toItemFilter, type ItemFilters } from './itemFilters';
 
 export type SearchRequestBody = components['schemas']['SearchRequest'];
 export type SearchResponse = components['schemas']['SearchResponse'];

@@ -1,10 +1,17 @@
 // An item's annotations as the editor changes them; every function returns a new value, so each
 // change can be kept for undo and sent whole with PUT /annotations.
-import type { AnnotationsPut, Item, Split } from '../../lib/api';
-import type { Rect } from '../../lib/geometry';
+import type { AnnotationsPut, Item, Split } from './api';
+import type { Rect } from './geometry';
 
 export interface EditableBox extends Rect {
   label: string;
+}
+
+/** A box offered by a model, drawn dashed and not editable until it is accepted. */
+export interface GhostBox extends Rect {
+  key: string;
+  label: string;
+  score: number;
 }
 
 export interface Annotations {

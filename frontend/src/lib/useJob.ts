@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../../lib/api';
-import { queryKeys } from '../../../lib/queryKeys';
+import { api, unwrap } from './api';
+import { queryKeys } from './queryKeys';
 import { isFinished } from './jobView';
 
 /** A job, polled every second until it has finished. */

@@ -1,4 +1,4 @@
-import type { Item } from '../../../lib/api';
+import type { Item } from '../../lib/api';
 
 export interface FieldKeys {
   metadata: string[];

@@ -1,6 +1,6 @@
-import { SPLITS, type Item } from '../../../lib/api';
-import { EMPTY_FILTERS, activeFilterCount, type ItemFilters } from '../../../lib/itemFilters';
-import { useIdentities, useLabels } from '../api';
+import { SPLITS, type Item } from '../../lib/api';
+import { EMPTY_FILTERS, activeFilterCount, type ItemFilters } from '../../lib/itemFilters';
+import { useIdentities, useLabels } from '../../lib/itemApi';
 import { ChoiceFilter } from './ChoiceFilter';
 import { CropFilter } from './CropFilter';
 import { fieldKeys } from './fieldKeys';

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTERS } from '../../lib/itemFilters';
+import { EMPTY_FILTERS } from './itemFilters';
 import {
   DEFAULT_K,
   buildImageSearchForm,

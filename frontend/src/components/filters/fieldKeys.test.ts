@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Item } from '../../../lib/api';
+import type { Item } from '../../lib/api';
 import { fieldKeys } from './fieldKeys';
 
 const item = (metadata: Item['metadata'], measurements: Item['measurements']) => ({ metadata, measurements }) as Item;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Item } from '../../lib/api';
+import type { Item } from './api';
 import {
   addBox,
   addKeyword,

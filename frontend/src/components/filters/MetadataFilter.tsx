@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { MetadataCondition } from '../../../lib/itemFilters';
+import type { MetadataCondition } from '../../lib/itemFilters';
 
 interface Props {
   conditions: readonly MetadataCondition[];

@@ -1,4 +1,4 @@
-import { filtersToParams, type ItemFilters } from '../../lib/itemFilters';
+import { filtersToParams, type ItemFilters } from './itemFilters';
 
 /** The item screen, told which filtered list it is in and where, so it can step through it. */
 export function itemHref(projectId: number, itemId: number, filters: ItemFilters, index: number): string {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useDebounced } from '../../../lib/useDebounced';
+import { useDebounced } from '../../lib/useDebounced';
 
 /** Search in the items' text; applied once typing pauses. */
 export function TextFilter({ value, onChange }: { value: string | null; onChange: (value: string | null) => void }) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ComboBox, type Suggestion } from '../../../components/ComboBox';
+import { ComboBox, type Suggestion } from './ComboBox';
 
 interface Props {
   /** "label" or "keyword". */

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { ComboBox } from '../../../components/ComboBox';
-import { useDebounced } from '../../../lib/useDebounced';
-import { useKeywords } from '../api';
+import { ComboBox } from '../ComboBox';
+import { useDebounced } from '../../lib/useDebounced';
+import { useKeywords } from '../../lib/itemApi';
 
 interface Props {
   projectId: number;

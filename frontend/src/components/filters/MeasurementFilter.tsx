@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { formatValue } from '../../../lib/format';
-import type { MeasurementRange } from '../../../lib/itemFilters';
+import { formatValue } from '../../lib/format';
+import type { MeasurementRange } from '../../lib/itemFilters';
 
 interface Props {
   ranges: readonly MeasurementRange[];

@@ -1,5 +1,5 @@
 // The job API keeps progress and result as free-form objects; read the known fields safely.
-import type { Job } from '../../../lib/api';
+import type { Job } from './api';
 
 export const FINISHED_STATUSES = ['succeeded', 'failed', 'stopped', 'canceled'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../../lib/api';
+import type { Job } from './api';
 import { formatEta, importSummary, isFinished, jobProgress } from './jobView';
 
 const job = (status: string, progress: Job['progress'], result: Job['result'] = null) => ({ status, progress, result }) as Job;

@@ -1,7 +1,7 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import type { Item } from '../../lib/api';
-import type { ItemQuery } from '../../lib/itemFilters';
-import { itemListQuery } from './api';
+import type { Item } from './api';
+import type { ItemQuery } from './itemFilters';
+import { itemListQuery } from './itemApi';
 
 export const PAGE_SIZE = 100;
 
