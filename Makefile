@@ -40,6 +40,7 @@ run: install build
 lint: install
 	$(BIN)/ruff check backend tests migrations
 	$(BIN)/ruff format --check backend tests migrations
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy
@@ -49,6 +50,7 @@ pytest: install
 
 unit: install frontend-install
 	cd $(FRONTEND) && npm run client:check
+	cd $(FRONTEND) && npm run lint
 	cd $(FRONTEND) && npm test
 
 chromium:
@@ -63,4 +65,4 @@ e2e: install frontend-install chromium
 test: lint typecheck pytest unit e2e
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(FRONTEND)/node_modules backend/mireru/static
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .import_linter_cache $(FRONTEND)/node_modules backend/mireru/static

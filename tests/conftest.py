@@ -20,16 +20,17 @@ from sqlalchemy import Connection, Engine, create_engine, delete, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from mireru import listeners
 from mireru.config import Settings, get_settings
 from mireru.db import make_engine
+from mireru.jobs import runtime as worker_runtime
+from mireru.jobs.queue import QUEUES, redis_connection
 from mireru.main import create_app
 from mireru.migrate import upgrade
 from mireru.models import Project
 from mireru.services.postgres import EmbeddedPostgres
 from mireru.services.redis import EmbeddedRedis
 from mireru.state import AppState
-from mireru.worker import runtime as worker_runtime
-from mireru.worker.queues import QUEUES, redis_connection
 
 TEST_DB = "mireru_test"
 
@@ -80,6 +81,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     os.environ["MIRERU_DATA_DIR"] = str(root / "data")
     get_settings.cache_clear()
     worker_runtime.runtime.cache_clear()
+    # As every entrypoint does: tests call services and run jobs without building an app first.
+    listeners.register()
     yield Services(database_url, redis_url, root / "data")
     if redis_server is not None:
         redis_server.stop()

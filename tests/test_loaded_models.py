@@ -3,7 +3,10 @@
 import threading
 import time
 
-from mireru.loaded_models import LoadedModels
+from mireru.config import Settings
+from mireru.embeddings.extractors import query_embedder
+from mireru.loaded_models import LoadedModels, models_in_process
+from mireru.ml.backbones import BackboneSpec
 
 
 def test_a_key_loads_once_even_when_callers_race_and_old_keys_are_evicted() -> None:
@@ -32,3 +35,20 @@ def test_a_key_loads_once_even_when_callers_race_and_old_keys_are_evicted() -> N
     cache.get("c", loader("c"))  # evicts b
     cache.get("b", loader("b"))
     assert loads == ["a", "b", "c", "b"]
+
+
+def test_extractors_and_predictors_share_the_one_process_cache(settings: Settings) -> None:
+    """Two loads of the same extractor give one object; prediction models live in the same cache
+    (one bound for both), so loading them can evict an extractor."""
+    cache = models_in_process()
+    cache.clear()
+    spec = BackboneSpec("torchvision", "mobilenet_v2", None, image_size=32)
+    first = query_embedder(spec, settings)
+    assert query_embedder(spec, settings) is first
+    assert models_in_process() is cache
+
+    predictors = [object() for _ in range(cache.capacity)]
+    for i, predictor in enumerate(predictors):
+        assert cache.get(("predictor", i, "sha", "cpu"), lambda p=predictor: p) is predictor
+    assert query_embedder(spec, settings) is not first  # evicted by the predictors, loaded again
+    cache.clear()

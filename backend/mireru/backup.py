@@ -51,9 +51,12 @@ def _manifest(database_url: str) -> dict[str, Any]:
         projects = conn.execute(text("SELECT count(*) FROM projects")).scalar()
         items = conn.execute(text("SELECT count(*) FROM items")).scalar()
     return {
-        "mireru_version": __version__, "created_at": datetime.now(UTC).isoformat(),
-        "alembic_revision": revision, "projects": projects, "items": items,
-    }  # fmt: skip
+        "mireru_version": __version__,
+        "created_at": datetime.now(UTC).isoformat(),
+        "alembic_revision": revision,
+        "projects": projects,
+        "items": items,
+    }
 
 
 def backup(database_url: str, blobs: BlobStore, out: Path) -> dict[str, Any]:
@@ -91,10 +94,18 @@ def restore(database_url: str, blobs: BlobStore, archive: Path) -> dict[str, Any
         if not (root / DUMP_NAME).is_file() or not (root / MANIFEST_NAME).is_file():
             raise ValueError(f"{archive} is not a Mireru backup (no {DUMP_NAME} / {MANIFEST_NAME})")
         manifest: dict[str, Any] = json.loads((root / MANIFEST_NAME).read_text())
-        _run([
-            _pg_bin("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-            "--dbname", libpq_url(database_url), str(root / DUMP_NAME),
-        ])  # fmt: skip
+        _run(
+            [
+                _pg_bin("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                libpq_url(database_url),
+                str(root / DUMP_NAME),
+            ]
+        )
         source = root / BLOBS_DIR
         if source.is_dir():
             for path in source.rglob("*"):

@@ -49,7 +49,10 @@ class Settings(BaseSettings):
     embed_device: str = Field(default="auto", description="auto (CUDA when present), cpu, cuda or cuda:N.")
     embed_precision: str = Field(default="auto", description="auto (bf16 on CUDA, fp32 on CPU), fp32, bf16.")
     query_device: str = Field(default="cpu", description="Device that embeds query images/text in the API.")
-    model_cache_size: int = Field(default=2, description="Feature extractors kept loaded per process.")
+    model_cache_size: int = Field(
+        default=4,
+        description="Models kept loaded per process: feature extractors and prediction models together.",
+    )
     index_build_memory: str = Field(
         default="1GB", description="maintenance_work_mem for vector index builds (HNSW builds in memory)."
     )

@@ -14,9 +14,9 @@ from mireru.access.routes import api_routes
 from mireru.config import Settings
 from mireru.db import finish
 from mireru.errors import Forbidden, NotFound, Unauthorized
+from mireru.jobs.queue import Dispatcher
 from mireru.state import AppState
 from mireru.storage import BlobStore
-from mireru.worker.queues import Dispatcher
 
 MAX_DB_ID = 2_147_483_647
 

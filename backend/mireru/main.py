@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mireru import __version__
+from mireru import __version__, listeners
 from mireru.api import api_router
 from mireru.config import Settings, get_settings
 from mireru.errors import MireruError
@@ -89,6 +89,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(state: AppState | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app. With `state`, it uses those services; without, it starts its own stack."""
+    listeners.register()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

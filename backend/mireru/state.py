@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from mireru.access.service import UsersExist
 from mireru.config import Settings
 from mireru.db import make_engine, session_factory
+from mireru.jobs.queue import Dispatcher
 from mireru.storage import BlobStore
-from mireru.worker.queues import Dispatcher
 
 
 @dataclass

@@ -161,9 +161,12 @@ def upgrade() -> None:
     op.create_index("ix_deployments_project_id_slot_id", "deployments", ["project_id", "slot", "id"])
     op.create_index(op.f("ix_deployments_model_version_id"), "deployments", ["model_version_id"])
     op.create_index(
-        "uq_deployments_active_slot", "deployments", ["project_id", "slot"], unique=True,
+        "uq_deployments_active_slot",
+        "deployments",
+        ["project_id", "slot"],
+        unique=True,
         postgresql_where=sa.text("active"),
-    )  # fmt: skip
+    )
 
 
 def downgrade() -> None:

@@ -56,9 +56,12 @@ def upgrade() -> None:
     op.create_index(op.f("ix_word_models_project_id"), "word_models", ["project_id"])
     # At most one active word model per project: the one word queries and keyword search use.
     op.create_index(
-        "uq_word_models_active_project", "word_models", ["project_id"], unique=True,
+        "uq_word_models_active_project",
+        "word_models",
+        ["project_id"],
+        unique=True,
         postgresql_where=sa.text("is_active"),
-    )  # fmt: skip
+    )
 
     op.create_table(
         "words",

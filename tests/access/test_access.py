@@ -70,9 +70,13 @@ def test_missing_or_wrong_credentials_are_401(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("vera", (200, 403, 403, 403)), ("anna", (200, 201, 200, 403)), ("tom", (200, 201, 200, 403)),
-     ("root", (200, 201, 200, 204))],
-)  # fmt: skip
+    [
+        ("vera", (200, 403, 403, 403)),
+        ("anna", (200, 201, 200, 403)),
+        ("tom", (200, 201, 200, 403)),
+        ("root", (200, 201, 200, 204)),
+    ],
+)
 def test_role_matrix(world: World, who: str, expected: tuple[int, int, int, int]) -> None:
     c, p, headers = world.client, world.project, world.as_(who)
     read = c.get(f"/api/v1/projects/{p}/items", headers=headers).status_code

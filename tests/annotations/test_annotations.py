@@ -25,10 +25,12 @@ def test_put_sets_everything_and_replaces(client: TestClient, item: tuple[int, i
             "keywords": ["fatigue crack", "weld", "weld", "  "],
             "identity": "girder-7",
             "split": "train",
-            "boxes": [{"label": "crack", "x": 10, "y": 5, "w": 50, "h": 20}, {"label": "bolt", "x": 0, "y": 0,
-                                                                                "w": 200, "h": 100}],
+            "boxes": [
+                {"label": "crack", "x": 10, "y": 5, "w": 50, "h": 20},
+                {"label": "bolt", "x": 0, "y": 0, "w": 200, "h": 100},
+            ],
         },
-    )  # fmt: skip
+    )
     assert first.status_code == 200, first.text
     body = first.json()
     assert body["labels"] == ["crack", "rust"]

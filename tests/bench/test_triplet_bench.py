@@ -48,8 +48,14 @@ def test_the_skimage_photos_give_unseen_test_identities_and_a_table(tmp_path: Pa
     assert not val & test
     assert len(data.classes) >= 100  # 3 x 3 regions of every bundled photo
 
-    cfg = TripletBench(dataset="skimage", epochs=1, limit=40, batch_size=16, engine="ivf",
-                       methods=("search_mined", "batch_hard"))  # fmt: skip
+    cfg = TripletBench(
+        dataset="skimage",
+        epochs=1,
+        limit=40,
+        batch_size=16,
+        engine="ivf",
+        methods=("search_mined", "batch_hard"),
+    )
     lines = run(cfg, data).table().splitlines()
     assert lines[0].startswith("bench triplet: skimage")
     assert lines[1].split() == ["method", "recall_at_1", "map_at_r", "train_s", "mining_share"]

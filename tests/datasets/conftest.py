@@ -4,7 +4,7 @@ import pytest
 from rq import Queue
 
 from mireru.config import Settings
-from mireru.worker.queues import QUEUES, redis_connection
+from mireru.jobs.queue import QUEUES, redis_connection
 
 
 @pytest.fixture

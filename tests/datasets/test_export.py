@@ -21,16 +21,39 @@ EXTRA_FIELDS = ("labels", "keywords", "identity", "split", "text", "metadata", "
 def project(client: TestClient) -> int:
     """Three annotated items and one bare one."""
     project_id = make_project(client, "export")
-    cat = upload(client, project_id, "cat.png", image_bytes(seed=60), metadata={"camera": "A"},
-                 measurements={"strain": 0.5}, text="a cat")  # fmt: skip
-    annotate(client, project_id, cat["id"], labels=["cat"], keywords=["fluffy", "indoor"], identity="tom",
-             split="train", boxes=[{"label": "cat", "x": 1, "y": 2, "w": 30, "h": 20}])  # fmt: skip
+    cat = upload(
+        client,
+        project_id,
+        "cat.png",
+        image_bytes(seed=60),
+        metadata={"camera": "A"},
+        measurements={"strain": 0.5},
+        text="a cat",
+    )
+    annotate(
+        client,
+        project_id,
+        cat["id"],
+        labels=["cat"],
+        keywords=["fluffy", "indoor"],
+        identity="tom",
+        split="train",
+        boxes=[{"label": "cat", "x": 1, "y": 2, "w": 30, "h": 20}],
+    )
     dog = upload(client, project_id, "dog.jpg", image_bytes(seed=61, fmt="JPEG"))
     annotate(client, project_id, dog["id"], labels=["dog", "pet"], split="val")
     both = upload(client, project_id, "both.png", image_bytes(seed=62), measurements={"t": -1})
-    annotate(client, project_id, both["id"], labels=["cat"], keywords=["pair"],
-             boxes=[{"label": "cat", "x": 0, "y": 0, "w": 10, "h": 10},
-                    {"label": "dog", "x": 20.5, "y": 5.25, "w": 12, "h": 9}])  # fmt: skip
+    annotate(
+        client,
+        project_id,
+        both["id"],
+        labels=["cat"],
+        keywords=["pair"],
+        boxes=[
+            {"label": "cat", "x": 0, "y": 0, "w": 10, "h": 10},
+            {"label": "dog", "x": 20.5, "y": 5.25, "w": 12, "h": 9},
+        ],
+    )
     upload(client, project_id, "bare.png", image_bytes(seed=63))
     return project_id
 
@@ -50,8 +73,10 @@ def _row_matches(row: dict[str, str], item: Item) -> None:
     assert _list_cell(row["labels"]) == item["labels"]
     assert _list_cell(row["keywords"]) == item["keywords"]
     assert (row["identity"] or None, row["split"] or None, row["text"] or None) == (
-        item["identity"], item["split"], item["text"],
-    )  # fmt: skip
+        item["identity"],
+        item["split"],
+        item["text"],
+    )
     assert json.loads(row["metadata"]) == item["metadata"]
     assert json.loads(row["measurements"]) == item["measurements"]
     assert json.loads(row["boxes"]) == [

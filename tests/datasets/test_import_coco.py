@@ -29,8 +29,15 @@ def _coco(images: dict[str, tuple[int, int, list[tuple[int, list[float]]]]]) -> 
     for image_id, (name, (w, h, boxes)) in enumerate(images.items(), start=1):
         doc["images"].append({"id": image_id, "file_name": name, "width": w, "height": h})
         for category_id, bbox in boxes:
-            doc["annotations"].append({"id": len(doc["annotations"]) + 1, "image_id": image_id,
-                                       "category_id": category_id, "bbox": bbox, "iscrowd": 0})  # fmt: skip
+            doc["annotations"].append(
+                {
+                    "id": len(doc["annotations"]) + 1,
+                    "image_id": image_id,
+                    "category_id": category_id,
+                    "bbox": bbox,
+                    "iscrowd": 0,
+                }
+            )
     return doc
 
 

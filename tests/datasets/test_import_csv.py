@@ -11,14 +11,40 @@ from tests.fixtures.archives import csv_bytes
 from tests.fixtures.images import image_bytes
 
 ROWS = [
-    {"filename": "f1.png", "labels": "crack;rust", "keywords": "north;wet", "identity": "bridge-7",
-     "split": "train", "text": "north side, after rain", "strain": "0.25", "temperature": "-3.5",
-     "site": "Oslo"},
-    {"filename": "f2.png", "labels": "", "keywords": "dry", "identity": "", "split": "", "text": "",
-     "strain": "1e-3", "temperature": "", "site": ""},
-    {"filename": "missing.png", "labels": "crack", "keywords": "", "identity": "", "split": "",
-     "text": "", "strain": "", "temperature": "", "site": ""},
-]  # fmt: skip
+    {
+        "filename": "f1.png",
+        "labels": "crack;rust",
+        "keywords": "north;wet",
+        "identity": "bridge-7",
+        "split": "train",
+        "text": "north side, after rain",
+        "strain": "0.25",
+        "temperature": "-3.5",
+        "site": "Oslo",
+    },
+    {
+        "filename": "f2.png",
+        "labels": "",
+        "keywords": "dry",
+        "identity": "",
+        "split": "",
+        "text": "",
+        "strain": "1e-3",
+        "temperature": "",
+        "site": "",
+    },
+    {
+        "filename": "missing.png",
+        "labels": "crack",
+        "keywords": "",
+        "identity": "",
+        "split": "",
+        "text": "",
+        "strain": "",
+        "temperature": "",
+        "site": "",
+    },
+]
 
 
 def test_csv_updates_existing_items_by_filename(

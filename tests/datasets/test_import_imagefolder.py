@@ -27,13 +27,31 @@ DUPLICATE = "photos/train/dog/d1_again.png"  # the same bytes as d1.png
 BROKEN = "photos/train/cat/broken.jpg"
 # Sidecar rows name images three ways: by file name, relative to the CSV, and by archive path.
 SIDECAR = [
-    {"filename": "c1.png", "keywords": "fluffy;indoor", "metadata": '{"camera": "A"}',
-     "measurements": '{"exposure": 0.01}', "temperature": "21.5", "site": "kitchen"},
-    {"filename": "train/dog/d1.png", "keywords": "outdoor", "metadata": "", "measurements": "",
-     "temperature": "19", "site": "garden"},
-    {"filename": "photos/bird/b1.png", "keywords": "", "metadata": '{"gps": {"lat": 59.9}}',
-     "measurements": "", "temperature": "", "site": ""},
-]  # fmt: skip
+    {
+        "filename": "c1.png",
+        "keywords": "fluffy;indoor",
+        "metadata": '{"camera": "A"}',
+        "measurements": '{"exposure": 0.01}',
+        "temperature": "21.5",
+        "site": "kitchen",
+    },
+    {
+        "filename": "train/dog/d1.png",
+        "keywords": "outdoor",
+        "metadata": "",
+        "measurements": "",
+        "temperature": "19",
+        "site": "garden",
+    },
+    {
+        "filename": "photos/bird/b1.png",
+        "keywords": "",
+        "metadata": '{"gps": {"lat": 59.9}}',
+        "measurements": "",
+        "temperature": "",
+        "site": "",
+    },
+]
 
 
 def _image(path: str, seed: int) -> bytes:
@@ -57,8 +75,12 @@ def test_imagefolder_zip_runs_as_a_job_and_reads_folders_and_sidecar(
     live_client: TestClient, run_jobs: Callable[[], int], queues: list[Queue]
 ) -> None:
     images = {path: _image(path, seed) for seed, path in enumerate(LAYOUT, start=1)}
-    members = {**images, DUPLICATE: images["photos/train/dog/d1.png"], BROKEN: truncated_jpeg(),
-               "photos/mireru.csv": csv_bytes(SIDECAR)}  # fmt: skip
+    members = {
+        **images,
+        DUPLICATE: images["photos/train/dog/d1.png"],
+        BROKEN: truncated_jpeg(),
+        "photos/mireru.csv": csv_bytes(SIDECAR),
+    }
     project_id = make_project(live_client, "imagefolder")
 
     started = post_import(live_client, project_id, "photos.zip", zip_bytes(members))

@@ -37,42 +37,110 @@ def _truncated_zip() -> bytes:
 ROW = {"filename": "a.png", "labels": "cat"}
 # (case, upload name, bytes, format, status, words the message must contain)
 CASES = [
-    ("zip slip", "slip.zip", zip_bytes({"cat/ok.png": PNG, "../evil.png": PNG}), None, 422,
-     ["'../evil.png'", "outside the archive"]),
-    ("nested zip slip", "slip2.zip", zip_bytes({"cat/../../evil.png": PNG}), None, 422,
-     ["evil.png", "outside the archive"]),
-    ("absolute path", "abs.zip", zip_bytes({"cat/ok.png": PNG, "/etc/evil.png": PNG}), None, 422,
-     ["'/etc/evil.png'", "absolute"]),
+    (
+        "zip slip",
+        "slip.zip",
+        zip_bytes({"cat/ok.png": PNG, "../evil.png": PNG}),
+        None,
+        422,
+        ["'../evil.png'", "outside the archive"],
+    ),
+    (
+        "nested zip slip",
+        "slip2.zip",
+        zip_bytes({"cat/../../evil.png": PNG}),
+        None,
+        422,
+        ["evil.png", "outside the archive"],
+    ),
+    (
+        "absolute path",
+        "abs.zip",
+        zip_bytes({"cat/ok.png": PNG, "/etc/evil.png": PNG}),
+        None,
+        422,
+        ["'/etc/evil.png'", "absolute"],
+    ),
     ("windows path", "win.zip", zip_bytes({"C:\\evil.png": PNG}), None, 422, ["absolute or Windows path"]),
-    ("symbolic link", "link.zip", zip_with_symlink("cat/link.png", "/etc/passwd"), None, 422,
-     ["symbolic link"]),
+    (
+        "symbolic link",
+        "link.zip",
+        zip_with_symlink("cat/link.png", "/etc/passwd"),
+        None,
+        422,
+        ["symbolic link"],
+    ),
     ("not a zip nor a CSV", "photo.png", PNG, None, 422, ["photo.png", "neither a zip archive nor a .csv"]),
     ("corrupt zip", "cut.zip", _truncated_zip(), None, 422, ["not a readable zip archive"]),
     ("zip without images", "empty.zip", zip_bytes({"notes.txt": b"hello"}), None, 422, ["no images"]),
-    ("COCO image missing", "coco1.zip", _coco("missing.png", 1), None, 422,
-     ["'missing.png'", "not in the archive"]),
-    ("COCO unknown category", "coco2.zip", _coco("ok.png", 99), None, 422,
-     ["annotations[0]", "category_id 99", "not in categories"]),
+    (
+        "COCO image missing",
+        "coco1.zip",
+        _coco("missing.png", 1),
+        None,
+        422,
+        ["'missing.png'", "not in the archive"],
+    ),
+    (
+        "COCO unknown category",
+        "coco2.zip",
+        _coco("ok.png", 99),
+        None,
+        422,
+        ["annotations[0]", "category_id 99", "not in categories"],
+    ),
     ("asked for COCO, got folders", "f.zip", zip_bytes({"cat/ok.png": PNG}), "coco", 422, ["no COCO JSON"]),
-    ("CSV without filename", "a.csv", csv_bytes([{"name": "a.png", "labels": "cat"}]), None, 422,
-     ["'filename' column"]),
-    ("malformed JSON in a CSV cell", "b.csv", csv_bytes([ROW | {"metadata": '{"camera": '}]), None, 422,
-     ["row 2", "metadata", "malformed JSON"]),
-    ("NaN in a CSV JSON cell", "c.csv", csv_bytes([ROW | {"measurements": '{"t": NaN}'}]), None, 422,
-     ["row 2", "measurements", "NaN"]),
-    ("bad split in a CSV", "d.csv", csv_bytes([ROW | {"split": "training"}]), None, 422,
-     ["row 2", "'training'"]),
+    (
+        "CSV without filename",
+        "a.csv",
+        csv_bytes([{"name": "a.png", "labels": "cat"}]),
+        None,
+        422,
+        ["'filename' column"],
+    ),
+    (
+        "malformed JSON in a CSV cell",
+        "b.csv",
+        csv_bytes([ROW | {"metadata": '{"camera": '}]),
+        None,
+        422,
+        ["row 2", "metadata", "malformed JSON"],
+    ),
+    (
+        "NaN in a CSV JSON cell",
+        "c.csv",
+        csv_bytes([ROW | {"measurements": '{"t": NaN}'}]),
+        None,
+        422,
+        ["row 2", "measurements", "NaN"],
+    ),
+    (
+        "bad split in a CSV",
+        "d.csv",
+        csv_bytes([ROW | {"split": "training"}]),
+        None,
+        422,
+        ["row 2", "'training'"],
+    ),
     ("CSV that is not text", "e.csv", b"\xff\xfe\x00binary", None, 422, ["not UTF-8"]),
     ("zip sent as CSV", "g.zip", zip_bytes({"cat/ok.png": PNG}), "csv", 422, ["format=csv"]),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("name", "data", "fmt", "status", "words"), [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "data", "fmt", "status", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_bad_upload_is_refused_and_leaves_nothing(
-    client: TestClient, db: Session, settings: Settings, queues: list[Queue],
-    name: str, data: bytes, fmt: str | None, status: int, words: list[str],
-) -> None:  # fmt: skip
+    client: TestClient,
+    db: Session,
+    settings: Settings,
+    queues: list[Queue],
+    name: str,
+    data: bytes,
+    fmt: str | None,
+    status: int,
+    words: list[str],
+) -> None:
     project_id = make_project(client, "rejected")
 
     response = post_import(client, project_id, name, data, fmt)

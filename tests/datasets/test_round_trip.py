@@ -22,29 +22,66 @@ from tests.fixtures.images import image_bytes
 
 # (file name, image, upload form fields, annotations)
 ITEMS: list[tuple[str, bytes, dict[str, Any], dict[str, Any]]] = [
-    ("kitchen.png", image_bytes(64, 48, seed=70),
-     {"metadata": {"camera": "A", "gps": {"lat": 59.9, "lon": 10.75}, "tags": ["x", 1, True, None]},
-      "measurements": {"temperature": -3.25, "humidity": 0.1 + 0.2, "count": 7},
-      "text": "Line one\nLine two, \"quoted\" — ünïcödé"},
-     {"labels": ["cat", "indoor-pet"], "keywords": ["fluffy", "orange, striped", 'say "hi"'],
-      "identity": "tom", "split": "train",
-      "boxes": [{"label": "cat", "x": 1.5, "y": 2.25, "w": 30, "h": 20},
-                {"label": "cat", "x": 10, "y": 10, "w": 5, "h": 5}]}),
-    ("garden.jpg", image_bytes(50, 40, seed=71, fmt="JPEG"), {"measurements": {"strain": 1e-9}},
-     {"labels": ["dog"], "keywords": ["outdoor"], "identity": "rex", "split": "val",
-      "boxes": [{"label": "dog", "x": 0, "y": 0, "w": 50, "h": 40}]}),
-    ("bridge.png", image_bytes(80, 60, seed=72), {"metadata": {"span_m": 120}},
-     {"labels": ["crack"], "split": "test",
-      "boxes": [{"label": "crack", "x": 5, "y": 6, "w": 7, "h": 8},
-                {"label": "rust", "x": 40.125, "y": 30, "w": 20, "h": 10}]}),
+    (
+        "kitchen.png",
+        image_bytes(64, 48, seed=70),
+        {
+            "metadata": {"camera": "A", "gps": {"lat": 59.9, "lon": 10.75}, "tags": ["x", 1, True, None]},
+            "measurements": {"temperature": -3.25, "humidity": 0.1 + 0.2, "count": 7},
+            "text": 'Line one\nLine two, "quoted" — ünïcödé',
+        },
+        {
+            "labels": ["cat", "indoor-pet"],
+            "keywords": ["fluffy", "orange, striped", 'say "hi"'],
+            "identity": "tom",
+            "split": "train",
+            "boxes": [
+                {"label": "cat", "x": 1.5, "y": 2.25, "w": 30, "h": 20},
+                {"label": "cat", "x": 10, "y": 10, "w": 5, "h": 5},
+            ],
+        },
+    ),
+    (
+        "garden.jpg",
+        image_bytes(50, 40, seed=71, fmt="JPEG"),
+        {"measurements": {"strain": 1e-9}},
+        {
+            "labels": ["dog"],
+            "keywords": ["outdoor"],
+            "identity": "rex",
+            "split": "val",
+            "boxes": [{"label": "dog", "x": 0, "y": 0, "w": 50, "h": 40}],
+        },
+    ),
+    (
+        "bridge.png",
+        image_bytes(80, 60, seed=72),
+        {"metadata": {"span_m": 120}},
+        {
+            "labels": ["crack"],
+            "split": "test",
+            "boxes": [
+                {"label": "crack", "x": 5, "y": 6, "w": 7, "h": 8},
+                {"label": "rust", "x": 40.125, "y": 30, "w": 20, "h": 10},
+            ],
+        },
+    ),
     ("bare.png", image_bytes(20, 20, seed=73), {}, {}),
     # Names an exporter must not write as they are: a label that is a split folder's name, one
     # with a slash, terms with the list separator, a file name without an image suffix.
-    ("notes.dat", image_bytes(30, 20, seed=74), {"text": ""},
-     {"labels": ["test"], "keywords": ["a;b", "[draft]"]}),
-    ("scan.png", image_bytes(30, 20, seed=75), {},
-     {"labels": ["vehicle/car", "_unlabeled"], "split": "val", "identity": "x;y"}),
-]  # fmt: skip
+    (
+        "notes.dat",
+        image_bytes(30, 20, seed=74),
+        {"text": ""},
+        {"labels": ["test"], "keywords": ["a;b", "[draft]"]},
+    ),
+    (
+        "scan.png",
+        image_bytes(30, 20, seed=75),
+        {},
+        {"labels": ["vehicle/car", "_unlabeled"], "split": "val", "identity": "x;y"},
+    ),
+]
 ORDINARY_NAMES = {"kitchen.png", "garden.jpg", "bridge.png", "bare.png", "scan.png"}
 
 

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from mireru.config import Settings
-from mireru.projects.sample import DIGITS_PER_CLASS, PHOTOS, SAMPLE_NAME, load_sample_project
+from mireru.datasets.sample import DIGITS_PER_CLASS, PHOTOS, SAMPLE_NAME, load_sample_project
 from mireru.storage import BlobStore
 
 
@@ -29,8 +29,10 @@ def test_sample_project_loads_once(db: Session, client: TestClient, settings: Se
     sevens = client.get(f"/api/v1/projects/{project.id}/items?label=7&limit=500").json()
     assert sevens["total"] == DIGITS_PER_CLASS
     assert all("seven" in i["keywords"] for i in sevens["items"])
-    splits = {s: client.get(f"/api/v1/projects/{project.id}/items?split={s}").json()["total"] for s in
-              ("train", "val", "test")}  # fmt: skip
+    splits = {
+        s: client.get(f"/api/v1/projects/{project.id}/items?split={s}").json()["total"]
+        for s in ("train", "val", "test")
+    }
     assert splits["train"] > splits["val"] > 0
     assert splits["test"] > 0
     assert client.get("/api/v1/projects").json()["projects"][0]["name"] == SAMPLE_NAME

@@ -6,7 +6,7 @@ import pytest
 from rq import Queue
 
 from mireru.config import Settings
-from mireru.worker.queues import QUEUES, redis_connection
+from mireru.jobs.queue import QUEUES, redis_connection
 from tests.ml.models import save_tiny_clip
 
 

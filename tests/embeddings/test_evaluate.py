@@ -50,17 +50,36 @@ def _setup(
     for item_id, (_, annotations) in zip(ids, ITEMS, strict=True):
         annotate(client, pid, item_id, **annotations)
     version = ModelVersion(
-        project_id=pid, version=1, run_id=None, kind="triplet", produces="embedding", base_model="tiny-cnn",
-        config={}, metrics={"val/recall@1": 0.9}, file_sha256="0" * 64, size_bytes=1,
-    )  # fmt: skip
+        project_id=pid,
+        version=1,
+        run_id=None,
+        kind="triplet",
+        produces="embedding",
+        base_model="tiny-cnn",
+        config={},
+        metrics={"val/recall@1": 0.9},
+        file_sha256="0" * 64,
+        size_bytes=1,
+    )
     db.add(version)
     db.flush()
     space = EmbeddingSpace(
-        project_id=pid, name="hand-made", backbone=backbone,
-        model=str(version.id) if backbone == "model_version" else "mobilenet_v2", pretrained=None,
-        image_size=None, dimension=2, metric="cosine", storage="vector", index_kind="exact", index_params={},
-        index_version=0, status=status, is_active=False, activate_when_ready=False,
-    )  # fmt: skip
+        project_id=pid,
+        name="hand-made",
+        backbone=backbone,
+        model=str(version.id) if backbone == "model_version" else "mobilenet_v2",
+        pretrained=None,
+        image_size=None,
+        dimension=2,
+        metric="cosine",
+        storage="vector",
+        index_kind="exact",
+        index_params={},
+        index_version=0,
+        status=status,
+        is_active=False,
+        activate_when_ready=False,
+    )
     db.add(space)
     db.flush()
     vectors = np.array([_unit(angle) for angle, _ in ITEMS], dtype=np.float32)
@@ -110,9 +129,14 @@ def test_defaults_take_val_and_test_and_a_space_without_version_writes_nothing(
     assert result["target"] == "identity_or_label"
     assert result["items"] == 6  # the five val items and the test one
     assert set(result["metrics"]) == {
-        "eval/recall@1", "eval/recall@5", "eval/recall@10", "eval/precision@1", "eval/precision@5",
-        "eval/precision@10", "eval/map@r",
-    }  # fmt: skip
+        "eval/recall@1",
+        "eval/recall@5",
+        "eval/recall@10",
+        "eval/precision@1",
+        "eval/precision@5",
+        "eval/precision@10",
+        "eval/map@r",
+    }
     assert result["model_version_id"] is None
     assert result["written_to_model_version"] is False
 

@@ -29,8 +29,10 @@ def test_the_sample_space_embeds_with_real_pretrained_features(
     run_until_idle(run_jobs)
     [space] = spaces(live_client, pid)["spaces"]
     assert (space["name"], space["model"], space["pretrained"]) == (
-        "MobileNetV2 (ImageNet)", "mobilenet_v2", "IMAGENET1K_V1",
-    )  # fmt: skip
+        "MobileNetV2 (ImageNet)",
+        "mobilenet_v2",
+        "IMAGENET1K_V1",
+    )
     assert (space["status"], space["dimension"], space["item_count"], space["active"]) == (
         "ready",
         1280,

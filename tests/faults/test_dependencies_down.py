@@ -86,9 +86,17 @@ def test_postgres_down_then_back(stack: Stack) -> None:
         f"/api/v1/projects/{pid}/items/{item}/annotations", json={"labels": ["crack"], "keywords": ["rust"]}
     )
     version = ModelVersion(
-        project_id=pid, version=1, run_id=None, kind="embedding", produces="embedding", base_model="tiny-cnn",
-        config={}, metrics={"val/loss": 0.5}, file_sha256="0" * 64, size_bytes=1,
-    )  # fmt: skip
+        project_id=pid,
+        version=1,
+        run_id=None,
+        kind="embedding",
+        produces="embedding",
+        base_model="tiny-cnn",
+        config={},
+        metrics={"val/loss": 0.5},
+        file_sha256="0" * 64,
+        size_bytes=1,
+    )
     with Session(stack.engine) as session, session.begin():  # a registered model version
         session.add(version)
     stack.postgres.stop()

@@ -15,15 +15,23 @@ def project(client: TestClient) -> int:
     crack = {"labels": ["crack"], "identity": "pier-1"}
     specs = [
         # (metadata, measurements, text, annotations)
-        ({"camera": "A"}, {"strain": 0.1}, "north span",
-         {**crack, "keywords": ["rust", "hairline"], "split": "train"}),
+        (
+            {"camera": "A"},
+            {"strain": 0.1},
+            "north span",
+            {**crack, "keywords": ["rust", "hairline"], "split": "train"},
+        ),
         ({"camera": "A"}, {"strain": 0.5}, "south span", {**crack, "keywords": ["hairline"], "split": "val"}),
         ({"camera": "B"}, {"strain": 0.9}, "deck", {"labels": ["spalling"], "split": "train"}),
-        ({"camera": "B", "night": True}, {"strain": 1.4, "temperature": 3}, "deck underside",
-         {"labels": ["ok"]}),
+        (
+            {"camera": "B", "night": True},
+            {"strain": 1.4, "temperature": 3},
+            "deck underside",
+            {"labels": ["ok"]},
+        ),
         ({"camera": "C"}, {}, None, None),
         ({}, {"temperature": 20}, None, None),
-    ]  # fmt: skip
+    ]
     for i, (meta, readings, text, ann) in enumerate(specs):
         data = {"metadata": json.dumps(meta), "measurements": json.dumps(readings)}
         if text:

@@ -12,8 +12,10 @@ def _items(client: TestClient, n: int) -> tuple[int, list[int]]:
     ids = []
     for i in range(n):
         files = [("files", (f"{i}.png", image_bytes(8, 8, seed=400 + i), "image/png"))]
-        data = {"metadata": json.dumps({"camera": "A" if i % 2 else "B", "site": "x"}),
-                "measurements": json.dumps({"strain": i / 10})}  # fmt: skip
+        data = {
+            "metadata": json.dumps({"camera": "A" if i % 2 else "B", "site": "x"}),
+            "measurements": json.dumps({"strain": i / 10}),
+        }
         ids.append(
             client.post(f"/api/v1/projects/{pid}/items", files=files, data=data).json()["items"][0]["id"]
         )

@@ -10,10 +10,10 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mireru.config import Settings
+from mireru.jobs.runtime import Heartbeat, Runtime
 from mireru.models import Job
 from mireru.storage import BlobStore
 from mireru.worker.reaper import Reaper
-from mireru.worker.runtime import Heartbeat, Runtime
 from tests.conftest import Services
 
 
@@ -29,8 +29,18 @@ def _job(engine: Engine, created: list[str], kind: str, status: str, beat_age_s:
     job_id = uuid.uuid4().hex
     now = datetime.now(UTC)
     with Session(engine) as session, session.begin():
-        session.add(Job(id=job_id, kind=kind, queue="default", status=status, params={}, progress={},
-                        started_at=now, heartbeat_at=now - timedelta(seconds=beat_age_s)))  # fmt: skip
+        session.add(
+            Job(
+                id=job_id,
+                kind=kind,
+                queue="default",
+                status=status,
+                params={},
+                progress={},
+                started_at=now,
+                heartbeat_at=now - timedelta(seconds=beat_age_s),
+            )
+        )
     created.append(job_id)
     return job_id
 

@@ -62,7 +62,14 @@ def test_loader_batches_in_order_with_workers_and_reports_bad_files(tmp_path: Pa
 def test_loader_can_leave_jpeg_decoding_to_the_device(tmp_path: Path) -> None:
     (tmp_path / "a.jpg").write_bytes(photo_bytes(1))
     (tmp_path / "b.png").write_bytes(photo_bytes(2, fmt="PNG"))
-    [batch] = list(image_loader([(1, str(tmp_path / "a.jpg")), (2, str(tmp_path / "b.png"))], PRE,
-                                batch_size=4, workers=0, gpu_decode=True))  # fmt: skip
+    [batch] = list(
+        image_loader(
+            [(1, str(tmp_path / "a.jpg")), (2, str(tmp_path / "b.png"))],
+            PRE,
+            batch_size=4,
+            workers=0,
+            gpu_decode=True,
+        )
+    )
     assert batch.encoded_keys == [1]  # JPEG bytes, decoded by the model's device
     assert batch.keys == [2]  # other formats are decoded in the worker

@@ -35,9 +35,13 @@ def test_pretrained_features_find_near_duplicates(mobilenet: Embedder) -> None:
 def test_device_jpeg_decoding_matches_worker_decoding(mobilenet: Embedder) -> None:
     data = photo_bytes(11, 200, 150)
     on_cpu = mobilenet.predict_bytes(data)
-    batch = ImageBatch(keys=[], images=torch.empty(0, 3, 0, 0, dtype=torch.uint8), encoded_keys=[7],
-                       encoded_bytes=torch.frombuffer(bytearray(data), dtype=torch.uint8),
-                       encoded_sizes=[len(data)])  # fmt: skip
+    batch = ImageBatch(
+        keys=[],
+        images=torch.empty(0, 3, 0, 0, dtype=torch.uint8),
+        encoded_keys=[7],
+        encoded_bytes=torch.frombuffer(bytearray(data), dtype=torch.uint8),
+        encoded_sizes=[len(data)],
+    )
     keys, vectors = mobilenet.predict_batch(batch)
     assert keys == [7]
     assert float(vectors[0] @ on_cpu) > 0.98

@@ -22,9 +22,13 @@ def test_extract_files_delivers_every_vector_with_progress(tmp_path: Path, tiny_
     stored: dict[int, np.ndarray] = {}
     seen: list[tuple[int, int]] = []
     stats = extract_files(
-        embedder, records, lambda keys, vectors: stored.update(zip(keys, vectors, strict=True)),
-        batch_size=4, workers=2, on_progress=lambda done, total: seen.append((done, total)),
-    )  # fmt: skip
+        embedder,
+        records,
+        lambda keys, vectors: stored.update(zip(keys, vectors, strict=True)),
+        batch_size=4,
+        workers=2,
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
     assert sorted(stored) == list(range(10))
     assert stats.embedded == 10
     assert stats.failed == [99]

@@ -9,9 +9,15 @@ from fastapi.testclient import TestClient
 from tests.training.factories import coloured_png, get_run, labelled_project
 
 CLASSIFIER: dict[str, Any] = {
-    "base_model": "tiny-cnn", "epochs": 4, "batch_size": 8, "image_size": 32, "lr": 0.01,
-    "num_workers": 0, "device": "cpu", "augmentation": "none",
-}  # fmt: skip
+    "base_model": "tiny-cnn",
+    "epochs": 4,
+    "batch_size": 8,
+    "image_size": 32,
+    "lr": 0.01,
+    "num_workers": 0,
+    "device": "cpu",
+    "augmentation": "none",
+}
 
 
 def train_and_deploy(client: TestClient, pid: int, run_jobs: Callable[[], int], **params: Any) -> int:
@@ -81,9 +87,11 @@ def test_batch_prediction_leaves_suggestions_to_accept_or_reject(
     train_and_deploy(c, pid, run_jobs)
     fresh = c.post(
         f"/api/v1/projects/{pid}/items",
-        files=[("files", (f"n{i}.png", coloured_png(colour, seed=500 + i), "image/png"))
-               for i, colour in enumerate(["red", "blue", "red"])],
-    ).json()["items"]  # fmt: skip
+        files=[
+            ("files", (f"n{i}.png", coloured_png(colour, seed=500 + i), "image/png"))
+            for i, colour in enumerate(["red", "blue", "red"])
+        ],
+    ).json()["items"]
     ids = [item["id"] for item in fresh]
     job = c.post(
         f"/api/v1/projects/{pid}/predict/batch",

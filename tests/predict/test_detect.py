@@ -13,9 +13,15 @@ from tests.embeddings.helpers import create_space
 from tests.training.factories import get_run
 
 DETECTOR: dict[str, Any] = {
-    "model": "tiny", "pretrained_backbone": "none", "epochs": 3, "batch_size": 8, "image_size": 96,
-    "lr": 3e-3, "num_workers": 0, "device": "cpu",
-}  # fmt: skip
+    "model": "tiny",
+    "pretrained_backbone": "none",
+    "epochs": 3,
+    "batch_size": 8,
+    "image_size": 96,
+    "lr": 3e-3,
+    "num_workers": 0,
+    "device": "cpu",
+}
 
 
 def _scene_project(client: TestClient, folder: Path) -> tuple[int, list[int]]:

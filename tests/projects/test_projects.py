@@ -47,8 +47,11 @@ def test_malformed_json_is_a_4xx(client: TestClient) -> None:
 
 
 def test_unknown_project_ids_are_404(client: TestClient) -> None:
-    for method, path in (("get", "/api/v1/projects/999999"), ("patch", "/api/v1/projects/999999"),
-                         ("delete", "/api/v1/projects/999999")):  # fmt: skip
+    for method, path in (
+        ("get", "/api/v1/projects/999999"),
+        ("patch", "/api/v1/projects/999999"),
+        ("delete", "/api/v1/projects/999999"),
+    ):
         kwargs = {"json": {"name": "x"}} if method == "patch" else {}
         response = getattr(client, method)(path, **kwargs)
         assert response.status_code == 404, (method, response.text)

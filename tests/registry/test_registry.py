@@ -26,10 +26,17 @@ def _version(
 ) -> ModelVersion:
     digest, _ = BlobStore(settings.blob_dir).put(f"model {pid} {kind} {number}".encode())
     version = ModelVersion(
-        project_id=pid, version=number, run_id=None, kind=kind,
-        produces="embedding" if kind == "embedding" else "prediction", base_model="tiny-cnn",
-        config={"params": {"epochs": number}}, metrics=metrics, file_sha256=digest, size_bytes=20,
-    )  # fmt: skip
+        project_id=pid,
+        version=number,
+        run_id=None,
+        kind=kind,
+        produces="embedding" if kind == "embedding" else "prediction",
+        base_model="tiny-cnn",
+        config={"params": {"epochs": number}},
+        metrics=metrics,
+        file_sha256=digest,
+        size_bytes=20,
+    )
     db.add(version)
     db.flush()
     return version

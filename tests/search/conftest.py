@@ -18,10 +18,10 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import sessionmaker
 
 from mireru.config import Settings
+from mireru.jobs.queue import QUEUES, redis_connection
 from mireru.main import create_app
 from mireru.models import Project
 from mireru.state import AppState
-from mireru.worker.queues import QUEUES, redis_connection
 from tests.embeddings.helpers import annotate, create_space, make_project, upload
 from tests.ml.models import near_copy, photo_bytes, save_tiny_clip
 from tests.search.data import Synthetic, seed_synthetic
@@ -77,10 +77,12 @@ def photos(settings: Settings, engine: Engine, tmp_path_factory: pytest.TempPath
         items: dict[int, Json] = {}
         for seed in range(24):
             [item] = upload(
-                client, pid, [(f"photo-{seed}.jpg", photo_bytes(seed))],
+                client,
+                pid,
+                [(f"photo-{seed}.jpg", photo_bytes(seed))],
                 metadata={"camera": "A" if seed % 2 else "B", "site": f"s{seed % 5}"},
                 measurements={"strain": seed / 10},
-            )  # fmt: skip
+            )
             annotate(client, pid, item["id"], **photo_annotations(seed))
             items[seed] = item
         [copy] = upload(client, pid, [("copy-of-0.jpg", near_copy(0))], metadata={"camera": "Z"})

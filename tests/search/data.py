@@ -34,11 +34,20 @@ def seed_synthetic(settings: Settings, engine: Engine, n: int = 3000, dim: int =
         session.add(project)
         session.flush()
         items = [
-            Item(project_id=project.id, sha256=f"{i:064x}", thumb_sha256=f"{i:064x}", filename=f"v{i}.jpg",
-                 media_type="image/jpeg", width=8, height=8, size_bytes=1, meta={"row": i},
-                 measurements={"u": float(rng.uniform())})
+            Item(
+                project_id=project.id,
+                sha256=f"{i:064x}",
+                thumb_sha256=f"{i:064x}",
+                filename=f"v{i}.jpg",
+                media_type="image/jpeg",
+                width=8,
+                height=8,
+                size_bytes=1,
+                meta={"row": i},
+                measurements={"u": float(rng.uniform())},
+            )
             for i in range(n)
-        ]  # fmt: skip
+        ]
         session.add_all(items)
         session.flush()
         ids = [item.id for item in items]
@@ -51,11 +60,20 @@ def seed_synthetic(settings: Settings, engine: Engine, n: int = 3000, dim: int =
             cid, pid = classes[name].id, project.id
             session.add_all([ItemLabel(item_id=i, label_class_id=cid, project_id=pid) for i in members])
         space = EmbeddingSpace(
-            project_id=project.id, name="synthetic", backbone="torchvision", model="mobilenet_v2",
-            dimension=dim, metric="cosine", storage="vector", index_kind="hnsw",
-            index_params={"m": 16, "ef_construction": 64, "ef_search": 40}, index_version=0,
-            status="indexing", is_active=True, activate_when_ready=False,
-        )  # fmt: skip
+            project_id=project.id,
+            name="synthetic",
+            backbone="torchvision",
+            model="mobilenet_v2",
+            dimension=dim,
+            metric="cosine",
+            storage="vector",
+            index_kind="hnsw",
+            index_params={"m": 16, "ef_construction": 64, "ef_search": 40},
+            index_version=0,
+            status="indexing",
+            is_active=True,
+            activate_when_ready=False,
+        )
         session.add(space)
         session.flush()
         vectors = rng.standard_normal((n, dim)).astype(np.float32)

@@ -13,8 +13,9 @@ from tests.ml.models import save_tiny_clip
 
 
 def test_search_bench_reports_every_method(settings: Settings, engine: Engine) -> None:
-    cfg = SearchBench(n=600, dim=16, queries=12, clusters=4, ef_search=(10, 40), probes=(1, 2),
-                      clients=(1, 2), api=False)  # fmt: skip
+    cfg = SearchBench(
+        n=600, dim=16, queries=12, clusters=4, ef_search=(10, 40), probes=(1, 2), clients=(1, 2), api=False
+    )
     report = run_search(settings, engine, cfg)
     methods = {row["method"] for row in report.rows}
     assert methods == {
@@ -40,9 +41,19 @@ def test_embed_bench_compares_end_to_end_with_the_bare_model(
 ) -> None:
     model = save_tiny_clip(tmp_path / "clip")
     cfg = EmbedBench(
-        model=model, pretrained=None, images=24, unique_images=8, width=80, height=60, batch_size=8,
-        workers=0, device="cpu", precision="fp32", bare_seconds=0.2, rounds=1,
-    )  # fmt: skip
+        model=model,
+        pretrained=None,
+        images=24,
+        unique_images=8,
+        width=80,
+        height=60,
+        batch_size=8,
+        workers=0,
+        device="cpu",
+        precision="fp32",
+        bare_seconds=0.2,
+        rounds=1,
+    )
     for db in (False, True):
         cfg.db = db
         report = run_embed(cfg, settings, engine) if db else run_embed(cfg)

@@ -57,8 +57,12 @@ def test_the_query_item_comes_first_only_if_it_passes_the_filter(
         ]
         == cat
     )
-    ids = [r["item_id"] for r in search(search_client, photos.project_id, item_id=dog, k=3,
-                                         filters={"label": "cat"})["results"]]  # fmt: skip
+    ids = [
+        r["item_id"]
+        for r in search(search_client, photos.project_id, item_id=dog, k=3, filters={"label": "cat"})[
+            "results"
+        ]
+    ]
     assert dog not in ids
     assert len(ids) == 3
 

@@ -69,7 +69,10 @@ def test_when_the_index_scan_gives_up_the_filter_is_reranked_exactly(
 
 def test_selective_numeric_range(synthetic: Synthetic, search_client: TestClient) -> None:
     body = search(
-        search_client, synthetic.project_id, vector=_query(3), k=10,
+        search_client,
+        synthetic.project_id,
+        vector=_query(3),
+        k=10,
         filters={"measurements": {"u": {"lte": 0.01}}},
-    )  # fmt: skip
+    )
     assert len(body["results"]) == 10

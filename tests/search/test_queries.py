@@ -62,9 +62,10 @@ def test_image_query_with_form_options(photos: Photos, search_client: TestClient
     ids = [r["item_id"] for r in response.json()["results"]]
     assert ids == [photos.copy_of_0, photos.items[0]["id"]]
     dogs = search_client.post(
-        url, files={"file": ("q.jpg", near_copy(0), "image/jpeg")},
+        url,
+        files={"file": ("q.jpg", near_copy(0), "image/jpeg")},
         data={"k": "4", "filters": '{"label": "dog"}'},
-    )  # fmt: skip
+    )
     assert dogs.status_code == 200, dogs.text
     dog_ids = {photos.items[s]["id"] for s in range(1, 24, 2)}
     assert {r["item_id"] for r in dogs.json()["results"]} <= dog_ids

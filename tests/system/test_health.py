@@ -3,7 +3,7 @@
 from fastapi.testclient import TestClient
 from rq import Worker
 
-from mireru.worker.queues import QUEUES, redis_connection
+from mireru.jobs.queue import QUEUES, redis_connection
 from tests.conftest import Services
 
 
@@ -31,7 +31,7 @@ def test_health_lists_a_running_worker(client: TestClient, services: Services) -
 
 
 def test_health_is_503_when_redis_is_unreachable(app_state, client: TestClient) -> None:  # type: ignore[no-untyped-def]
-    from mireru.worker.queues import Dispatcher
+    from mireru.jobs.queue import Dispatcher
 
     app_state.dispatcher = Dispatcher("redis://127.0.0.1:1/0", 60)
     response = client.get("/api/v1/health")

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mireru.config import Settings, get_settings
-from mireru.worker import runtime as worker_runtime
+from mireru.jobs import runtime as worker_runtime
 from tests.conftest import committed_client
 
 JOB_DEFAULTS = {

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from mireru.db import unit_of_work
+from mireru.jobs.runtime import runtime
 from mireru.models import ModelVersion
 from mireru.registry import service as registry
-from mireru.worker.runtime import runtime
 from tests.training.factories import get_run, labelled_project
 
 CLASSIFIER_PARAMS: dict[str, Any] = {
@@ -35,9 +35,12 @@ def pressure(colour: str, i: int) -> float:
 def measured_project(client: TestClient, name: str, per_class: int = 12, val_per_class: int = 4) -> int:
     """Coloured images labelled by colour, each with a pressure and a humidity reading."""
     return labelled_project(
-        client, name, per_class, val_per_class,
+        client,
+        name,
+        per_class,
+        val_per_class,
         readings=lambda colour, i: {"pressure_hpa": pressure(colour, i), "humidity_pct": 40.0 + i},
-    )  # fmt: skip
+    )
 
 
 def start(client: TestClient, pid: int, **params: Any) -> dict[str, Any]:

@@ -13,12 +13,12 @@ from PIL import Image
 
 from mireru.db import unit_of_work
 from mireru.errors import InvalidInput
+from mireru.jobs.runtime import runtime
 from mireru.kinds import get_kind
 from mireru.ml.detect.inference import DetectorPredictor
 from mireru.ml.detect.scenes import make_scenes
 from mireru.models import ModelVersion
 from mireru.registry import service as registry
-from mireru.worker.runtime import runtime
 from tests.training.factories import get_run
 
 TINY_DETECTOR: dict[str, Any] = {
@@ -135,8 +135,10 @@ def test_a_detector_trains_from_annotated_boxes_registers_deploys_and_rolls_back
     v1 = version["id"]
     deployed = live.post(f"{models}/{v1}/deploy").json()
     assert (deployed["deployed"], deployed["deployment"]["slot"], deployed["deployment"]["status"]) == (
-        True, "detector", "live",
-    )  # fmt: skip
+        True,
+        "detector",
+        "live",
+    )
     live.post(f"{models}/{v2}/deploy")
     assert [m["id"] for m in live.get(models).json()["models"] if m["deployed"]] == [v2]
     back = live.post(f"{models}/{v2}/rollback")

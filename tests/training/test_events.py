@@ -14,13 +14,33 @@ from tests.training.factories import parse_sse
 def _finished_run(client: TestClient, db: Session) -> tuple[int, int]:
     pid = int(client.post("/api/v1/projects", json={"name": "events"}).json()["id"])
     run = TrainingRun(
-        project_id=pid, kind="embedding", base_model="tiny-cnn", params={"epochs": 1}, dataset={},
-        dataset_summary={}, status="succeeded", attempt=1, max_attempts=3, cancel_requested=False,
-        device="cpu", amp="off", metrics={"train/loss": 0.5},
-        progress={"epoch": 1, "epochs": 1, "step": 3, "steps_per_epoch": 3, "global_step": 3,
-                  "total_steps": 3, "items_per_s": 40.0, "eta_s": 0.0, "fraction": 1.0},
-        started_at=datetime.now(UTC), finished_at=datetime.now(UTC),
-    )  # fmt: skip
+        project_id=pid,
+        kind="embedding",
+        base_model="tiny-cnn",
+        params={"epochs": 1},
+        dataset={},
+        dataset_summary={},
+        status="succeeded",
+        attempt=1,
+        max_attempts=3,
+        cancel_requested=False,
+        device="cpu",
+        amp="off",
+        metrics={"train/loss": 0.5},
+        progress={
+            "epoch": 1,
+            "epochs": 1,
+            "step": 3,
+            "steps_per_epoch": 3,
+            "global_step": 3,
+            "total_steps": 3,
+            "items_per_s": 40.0,
+            "eta_s": 0.0,
+            "fraction": 1.0,
+        },
+        started_at=datetime.now(UTC),
+        finished_at=datetime.now(UTC),
+    )
     db.add(run)
     db.flush()
     common = {"run_id": run.id, "project_id": pid, "attempt": 1}

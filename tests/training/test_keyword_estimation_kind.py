@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from gensim.models import KeyedVectors
 from PIL import Image
 
+from mireru.jobs.runtime import runtime
 from mireru.kinds import get_kind
-from mireru.worker.runtime import runtime
 from tests.training.factories import get_run
 
 COLOURS = ("red", "green", "blue")
@@ -28,9 +28,15 @@ WORDS: dict[str, list[float]] = {
     "paint": [0.1, 0.1, 0.1, 1.0],
 }
 PARAMS: dict[str, Any] = {
-    "base_model": "tiny-cnn", "epochs": 10, "batch_size": 8, "image_size": 32, "lr": 0.01,
-    "num_workers": 0, "device": "cpu", "num_outputs": 4,
-}  # fmt: skip
+    "base_model": "tiny-cnn",
+    "epochs": 10,
+    "batch_size": 8,
+    "image_size": 32,
+    "lr": 0.01,
+    "num_workers": 0,
+    "device": "cpu",
+    "num_outputs": 4,
+}
 
 
 def _png(channels: tuple[int, ...], seed: int) -> bytes:

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from mireru.jobs import repository as jobs_repo
+from mireru.jobs.queue import TRAINING_QUEUE
 from mireru.models import Job, TrainingRun
 from mireru.training import repository, service
-from mireru.worker.queues import TRAINING_QUEUE
 
 
 class RecordingDispatcher:
@@ -28,11 +28,24 @@ def _running_run(client: TestClient, db: Session, beat_age_s: float, attempt: in
     pid = int(client.post("/api/v1/projects", json={"name": f"reaper-{beat_age_s}-{attempt}"}).json()["id"])
     job = jobs_repo.create(db, "training", TRAINING_QUEUE, pid, {})
     run = TrainingRun(
-        project_id=pid, job_id=job.id, kind="embedding", base_model="tiny-cnn", params={}, dataset={},
-        dataset_summary={}, status="running", progress={}, metrics={}, attempt=attempt, max_attempts=2,
-        cancel_requested=False, worker="host:123", heartbeat_at=datetime.now(UTC) - timedelta(seconds=age_s),
-        checkpoint={"epoch": 2, "step": 4, "global_step": 8}, checkpoint_sha256="a" * 64,
-    )  # fmt: skip
+        project_id=pid,
+        job_id=job.id,
+        kind="embedding",
+        base_model="tiny-cnn",
+        params={},
+        dataset={},
+        dataset_summary={},
+        status="running",
+        progress={},
+        metrics={},
+        attempt=attempt,
+        max_attempts=2,
+        cancel_requested=False,
+        worker="host:123",
+        heartbeat_at=datetime.now(UTC) - timedelta(seconds=age_s),
+        checkpoint={"epoch": 2, "step": 4, "global_step": 8},
+        checkpoint_sha256="a" * 64,
+    )
     db.add(run)
     db.flush()
     return run

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from mireru.db import unit_of_work
+from mireru.jobs.runtime import runtime
 from mireru.models import ModelVersion
 from mireru.registry import service as registry
 from mireru.storage import BlobStore
-from mireru.worker.runtime import runtime
 from tests.training.factories import (
     get_run,
     labelled_project,
@@ -87,8 +87,11 @@ def test_tiny_run_goes_queued_running_succeeded(
     version = models[0]
     assert done["model_version_id"] == version["id"]
     assert (version["run_id"], version["kind"], version["produces"], version["deployed"]) == (
-        run["id"], "embedding", "embedding", False,
-    )  # fmt: skip
+        run["id"],
+        "embedding",
+        "embedding",
+        False,
+    )
     assert set(version["metrics"]) >= {"val/recall@1", "val/loss"}
     assert version["config"]["params"]["epochs"] == 3
     download = live.get(version["download_url"])

@@ -99,8 +99,10 @@ def test_killed_worker_is_noticed_and_the_retry_resumes_from_the_checkpoint(
 
     assert done["status"] == "succeeded", done["error"]
     assert done["attempt"] == 2
-    messages = [line["message"] for line in client.get(
-        f"/api/v1/projects/{pid}/training-runs/{run['id']}/logs").json()["lines"]]  # fmt: skip
+    messages = [
+        line["message"]
+        for line in client.get(f"/api/v1/projects/{pid}/training-runs/{run['id']}/logs").json()["lines"]
+    ]
     assert any("stopped sending heartbeats" in m and "retrying as attempt 2" in m for m in messages)
     assert any(f"resumed from the checkpoint at epoch {checkpoint['epoch']}" in m for m in messages)
 

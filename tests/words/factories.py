@@ -18,9 +18,15 @@ def ready_word_model(
     table = vectors or VECTORS
     dimension = len(next(iter(table.values())))
     model = WordModel(
-        project_id=project_id, name="hand-made", source="imported", dimension=dimension, status="ready",
-        params={}, stats={"words": len(table)}, is_active=active,
-    )  # fmt: skip
+        project_id=project_id,
+        name="hand-made",
+        source="imported",
+        dimension=dimension,
+        status="ready",
+        params={},
+        stats={"words": len(table)},
+        is_active=active,
+    )
     db.add(model)
     db.flush()
     records = [
@@ -36,9 +42,16 @@ def deployed_keywords_version(db: Session, project_id: int) -> ModelVersion:
     """A keywords model version deployed in the project's "keywords" slot (its file is not
     needed: search reads only its stored output vectors)."""
     version = ModelVersion(
-        project_id=project_id, version=1, kind="keywords", produces="prediction", base_model="tiny",
-        config={}, metrics={}, file_sha256="0" * 64, size_bytes=0,
-    )  # fmt: skip
+        project_id=project_id,
+        version=1,
+        kind="keywords",
+        produces="prediction",
+        base_model="tiny",
+        config={},
+        metrics={},
+        file_sha256="0" * 64,
+        size_bytes=0,
+    )
     db.add(version)
     db.flush()
     db.add(Deployment(project_id=project_id, slot="keywords", model_version_id=version.id, status="live"))
@@ -51,8 +64,12 @@ def output_vectors(db: Session, version: ModelVersion, item_id: int, vectors: li
         v = np.asarray(vector, dtype=np.float32)
         db.add(
             ItemKeywordVector(
-                model_version_id=version.id, item_id=item_id, slot=slot, project_id=version.project_id,
-                vector=v / np.linalg.norm(v), norm=float(np.linalg.norm(v)),
+                model_version_id=version.id,
+                item_id=item_id,
+                slot=slot,
+                project_id=version.project_id,
+                vector=v / np.linalg.norm(v),
+                norm=float(np.linalg.norm(v)),
             )
-        )  # fmt: skip
+        )
     db.flush()

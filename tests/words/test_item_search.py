@@ -11,8 +11,12 @@ from tests.words.factories import deployed_keywords_version, output_vectors, rea
 from tests.words.helpers import search_items
 from tests.words.vector_files import VECTORS
 
-KEYWORDS = {"corroded.png": ["corrosion"], "cracked.png": ["crack"], "painted.png": ["paint"],
-            "fatigued.png": ["fatigue crack"]}  # fmt: skip
+KEYWORDS = {
+    "corroded.png": ["corrosion"],
+    "cracked.png": ["crack"],
+    "painted.png": ["paint"],
+    "fatigued.png": ["fatigue crack"],
+}
 
 
 def _items(client: TestClient) -> tuple[int, dict[str, int]]:

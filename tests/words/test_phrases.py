@@ -49,9 +49,15 @@ def test_unknown_words_and_zero_vectors_give_nothing() -> None:
 
 def test_lookup_keys_cover_every_entry_the_rule_may_need() -> None:
     assert lookup_keys("Fatigue Crack") == [
-        "Fatigue Crack", "fatigue crack", "Fatigue_Crack", "fatigue_crack", "Fatigue", "fatigue", "Crack",
+        "Fatigue Crack",
+        "fatigue crack",
+        "Fatigue_Crack",
+        "fatigue_crack",
+        "Fatigue",
+        "fatigue",
+        "Crack",
         "crack",
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
@@ -72,6 +78,16 @@ def test_keywords_and_metadata_become_one_sentence_per_item() -> None:
     assert list(string_values(meta)) == ["Bridge A", "steel girder"]
     sentence = item_sentence(["Fatigue crack", "rust"], meta, "Seen at the weld.")
     assert sentence == [
-        "fatigue_crack", "fatigue", "crack", "rust", "bridge", "a", "steel", "girder", "seen", "at", "the",
+        "fatigue_crack",
+        "fatigue",
+        "crack",
+        "rust",
+        "bridge",
+        "a",
+        "steel",
+        "girder",
+        "seen",
+        "at",
+        "the",
         "weld",
-    ]  # fmt: skip
+    ]

@@ -17,8 +17,14 @@ TEXTS = [
     "corrosion pits on the web, paint lost",
     "crack in the deck slab near the joint",
 ]
-KEYWORDS = [["fatigue crack", "weld"], ["rust", "corrosion"], ["paint", "rust"], ["fatigue crack"],
-            ["corrosion", "paint"], ["crack"]]  # fmt: skip
+KEYWORDS = [
+    ["fatigue crack", "weld"],
+    ["rust", "corrosion"],
+    ["paint", "rust"],
+    ["fatigue crack"],
+    ["corrosion", "paint"],
+    ["crack"],
+]
 CORPUS = b"the girder bearing carries the deck\nstiffener welds crack under fatigue loading\n" * 3
 
 

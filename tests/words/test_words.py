@@ -43,8 +43,12 @@ def test_a_phrase_without_its_own_token_is_the_mean_of_its_words(client: TestCli
     project_id = make_project(client, "words")
     ready_word_model(db, project_id)
     phrase = _search(client, project_id, phrase="Fatigue Crack", k=1)
-    assert phrase["query"] == {"text": "Fatigue Crack", "how": "phrase-token", "used": ["fatigue_crack"],
-                               "missing": []}  # fmt: skip
+    assert phrase["query"] == {
+        "text": "Fatigue Crack",
+        "how": "phrase-token",
+        "used": ["fatigue_crack"],
+        "missing": [],
+    }
     assert phrase["neighbours"][0]["word"] == "fatigue_crack"
     mean = _search(client, project_id, phrase="rust crack widening", k=7)
     assert mean["query"]["how"] == "mean"
@@ -103,8 +107,11 @@ def test_prefix_listing_for_autocomplete(client: TestClient, db: Session) -> Non
     ready_word_model(db, project_id)
     url = f"/api/v1/projects/{project_id}/words"
     listed = client.get(url, params={"prefix": "f"}).json()["words"]
-    assert listed == [{"word": "fatigue", "count": 9}, {"word": "fatigue_crack", "count": 4},
-                      {"word": "fracture", "count": 4}]  # fmt: skip
+    assert listed == [
+        {"word": "fatigue", "count": 9},
+        {"word": "fatigue_crack", "count": 4},
+        {"word": "fracture", "count": 4},
+    ]
     # "_" is a literal character, not LIKE's wildcard
     underscored = client.get(url, params={"prefix": "fatigue_"}).json()["words"]
     assert [w["word"] for w in underscored] == ["fatigue_crack"]

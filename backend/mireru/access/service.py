@@ -169,9 +169,13 @@ def create_key(
     """A new key for the project; the secret is returned once and only its hash is kept."""
     secret = new_token(API_KEY_PREFIX)
     key = ApiKey(
-        project_id=project.id, name=name, role=role.name, prefix=secret[:12], key_hash=token_hash(secret),
+        project_id=project.id,
+        name=name,
+        role=role.name,
+        prefix=secret[:12],
+        key_hash=token_hash(secret),
         created_by=principal.user_id,
-    )  # fmt: skip
+    )
     repository.add(session, key)
     return key, secret
 

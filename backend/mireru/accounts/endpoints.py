@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from mireru.access import repository, service
 from mireru.access.roles import Role
-from mireru.access.schemas import (
+from mireru.accounts.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyRead,
@@ -33,9 +33,13 @@ def login(data: LoginRequest, session: SessionDep, request: Request, response: R
     """Exchange a username and password for a session token (also set as an HttpOnly cookie)."""
     token, auth, user = service.sign_in(session, data.username, data.password)
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
         max_age=int(service.SESSION_LIFETIME.total_seconds()),
-    )  # fmt: skip
+    )
     return LoginResult(token=token, expires_at=auth.expires_at, user=UserRead.model_validate(user))
 
 
@@ -63,9 +67,12 @@ def me(session: SessionDep, principal: CurrentPrincipal) -> Me:
             if role is not None:
                 roles.append(ProjectRole(project_id=project_id, role=role.name))
     return Me(
-        kind=principal.kind, name=principal.name, user_id=principal.user_id, superuser=principal.superuser,
+        kind=principal.kind,
+        name=principal.name,
+        user_id=principal.user_id,
+        superuser=principal.superuser,
         projects=roles,
-    )  # fmt: skip
+    )
 
 
 @router.get("/users", response_model=list[UserRead], summary="List users")

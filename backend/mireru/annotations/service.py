@@ -33,8 +33,10 @@ def check_boxes(item: Item, boxes: Sequence[BoxIn]) -> None:
         if b.x + b.w > item.width + 0.5 or b.y + b.h > item.height + 0.5:
             raise InvalidInput(
                 f"box {i} ({b.x}, {b.y}, {b.w}x{b.h}) extends outside the {item.width}x{item.height} image",
-                box=i, width=item.width, height=item.height,
-            )  # fmt: skip
+                box=i,
+                width=item.width,
+                height=item.height,
+            )
 
 
 def _set_labels(session: Session, item: Item, names: Sequence[str]) -> None:

@@ -52,14 +52,24 @@ def _records(data: list[Example], keys: tuple[str, ...]) -> list[ClassifierRecor
 
 def _method(cfg: ClassifyBench, data: BenchData, keys: tuple[str, ...], folder: Path) -> dict[str, object]:
     config = ClassifierConfig(
-        base_model=cfg.base_model, image_size=cfg.image_size, classes=tuple(data.classes),
-        measurement_keys=keys, augmentation=cfg.augmentation, dropout=0.1,
-    )  # fmt: skip
+        base_model=cfg.base_model,
+        image_size=cfg.image_size,
+        classes=tuple(data.classes),
+        measurement_keys=keys,
+        augmentation=cfg.augmentation,
+        dropout=0.1,
+    )
     # Fixed epochs, no validation during training: both methods get the same budget, and the
     # validation split is only ever seen by the final evaluation below.
     task = ClassifierTask(config, _records(data.train, keys), [])
-    loop = LoopConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, device=cfg.device,
-                      num_workers=0, seed=cfg.seed)  # fmt: skip
+    loop = LoopConfig(
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        lr=cfg.lr,
+        device=cfg.device,
+        num_workers=0,
+        seed=cfg.seed,
+    )
     started = time.perf_counter()
     result = fit(task, loop)
     train_s = time.perf_counter() - started

@@ -79,16 +79,25 @@ def _model(
     cfg: DetectBench, name: str, classes: list[str], train: list[Scene], val: list[Scene], folder: Path
 ) -> tuple[dict[str, Any], list[str]]:
     config = DetectorTaskConfig(
-        model=name, classes=tuple(classes), image_size=cfg.image_size or cfg.scene_size,
+        model=name,
+        classes=tuple(classes),
+        image_size=cfg.image_size or cfg.scene_size,
         pretrained_backbone=cfg.pretrained_backbone,
-    )  # fmt: skip
+    )
     # Fixed epochs and no validation during training: every model gets the same budget, and the
     # validation scenes are only seen by the final evaluation below.
     task = DetectorTask(config, _records(train), [])
     loop = LoopConfig(
-        epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, warmup_epochs=1, grad_clip_norm=10.0,
-        device=cfg.device, amp=cfg.amp, num_workers=cfg.num_workers, seed=cfg.seed,
-    )  # fmt: skip
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        lr=cfg.lr,
+        warmup_epochs=1,
+        grad_clip_norm=10.0,
+        device=cfg.device,
+        amp=cfg.amp,
+        num_workers=cfg.num_workers,
+        seed=cfg.seed,
+    )
     notes = _Notes()
     started = time.perf_counter()
     result = fit(task, loop, notes)

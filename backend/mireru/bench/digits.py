@@ -64,8 +64,14 @@ def _stratified_split(
     return sorted(train), sorted(val)
 
 
-def build(folder: Path, dataset: Dataset, size: int = 32, seed: int = 0, val_fraction: float = 0.25,
-          limit: int | None = None) -> BenchData:  # fmt: skip
+def build(
+    folder: Path,
+    dataset: Dataset,
+    size: int = 32,
+    seed: int = 0,
+    val_fraction: float = 0.25,
+    limit: int | None = None,
+) -> BenchData:
     """Write the PNGs into `folder` and return the split (the same for every method)."""
     from sklearn.datasets import load_digits
 

@@ -92,9 +92,14 @@ def decode_only(
 ) -> tuple[int, float]:
     """The input pipeline alone (DataLoader workers, plus device decoding with --gpu-decode)."""
     loader = image_loader(
-        records, embedder.preprocess, batch_size=cfg.batch_size, workers=workers,
-        pin_memory=embedder.device.type == "cuda", draft=cfg.draft, gpu_decode=cfg.gpu_decode,
-    )  # fmt: skip
+        records,
+        embedder.preprocess,
+        batch_size=cfg.batch_size,
+        workers=workers,
+        pin_memory=embedder.device.type == "cuda",
+        draft=cfg.draft,
+        gpu_decode=cfg.gpu_decode,
+    )
     done, started = 0, time.perf_counter()
     for batch in loader:
         if batch.encoded:
@@ -183,9 +188,14 @@ def run(cfg: EmbedBench, settings: Any = None, engine: Any = None) -> Report:
             for _ in range(max(1, cfg.rounds)):
                 bare_runs.append(bare_forward(embedder, paths, cfg.batch_size, cfg.bare_seconds))
                 stats = extract_files(
-                    embedder, records, sink, batch_size=cfg.batch_size, workers=workers, draft=cfg.draft,
+                    embedder,
+                    records,
+                    sink,
+                    batch_size=cfg.batch_size,
+                    workers=workers,
+                    draft=cfg.draft,
                     gpu_decode=cfg.gpu_decode,
-                )  # fmt: skip
+                )
                 rows = stored() if stored is not None else stats.embedded
                 e2e_runs.append((stats.embedded, stats.seconds, rows))
                 failed = len(stats.failed)
@@ -194,20 +204,28 @@ def run(cfg: EmbedBench, settings: Any = None, engine: Any = None) -> Report:
         done, seconds = max(bare_runs, key=lambda r: r[0] / r[1])
         bare = done / seconds
         report.add(
-            stage="bare model forward (tensors on device)", images=done, seconds=round(seconds, 2),
-            img_per_s=round(bare, 1), ratio_to_bare=1.0,
-        )  # fmt: skip
+            stage="bare model forward (tensors on device)",
+            images=done,
+            seconds=round(seconds, 2),
+            img_per_s=round(bare, 1),
+            ratio_to_bare=1.0,
+        )
         report.add(
-            stage="decode only (DataLoader -> device)", images=cfg.images,
+            stage="decode only (DataLoader -> device)",
+            images=cfg.images,
             seconds=round(cfg.images / decode_rate, 2),
-            img_per_s=round(decode_rate, 1), ratio_to_bare=round(decode_rate / bare, 3),
-        )  # fmt: skip
+            img_per_s=round(decode_rate, 1),
+            ratio_to_bare=round(decode_rate / bare, 3),
+        )
         embedded, seconds, rows = max(e2e_runs, key=lambda r: r[0] / r[1])
         stage = "end to end: files -> decode -> model -> " + ("rows (COPY)" if cfg.db else "vectors")
         report.add(
-            stage=stage, images=rows, seconds=round(seconds, 2), img_per_s=round(embedded / seconds, 1),
+            stage=stage,
+            images=rows,
+            seconds=round(seconds, 2),
+            img_per_s=round(embedded / seconds, 1),
             ratio_to_bare=round(embedded / seconds / bare, 3),
-        )  # fmt: skip
+        )
         report.notes.append(
             f"best of {len(bare_runs)} rounds; bare img/s per round: "
             + ", ".join(f"{d / s:.1f}" for d, s in bare_runs)

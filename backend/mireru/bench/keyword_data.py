@@ -186,9 +186,17 @@ def word_vectors(seed: int) -> dict[str, list[float]]:
     from gensim.models import Word2Vec
 
     model = Word2Vec(
-        corpus(seed), vector_size=DIM, window=4, min_count=1, sg=1, negative=5, epochs=15,
-        seed=seed, workers=1, hashfxn=_stable_hash,
-    )  # fmt: skip
+        corpus(seed),
+        vector_size=DIM,
+        window=4,
+        min_count=1,
+        sg=1,
+        negative=5,
+        epochs=15,
+        seed=seed,
+        workers=1,
+        hashfxn=_stable_hash,
+    )
     return {word: model.wv[word].astype(float).tolist() for word in model.wv.index_to_key}
 
 

@@ -69,9 +69,14 @@ class Scored:
 
 def _loop(cfg: KeywordBench) -> LoopConfig:
     return LoopConfig(
-        epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, device=cfg.device, seed=cfg.seed,
-        num_workers=0, amp="off",
-    )  # fmt: skip
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        lr=cfg.lr,
+        device=cfg.device,
+        seed=cfg.seed,
+        num_workers=0,
+        amp="off",
+    )
 
 
 def _train(task: TrainTask, cfg: KeywordBench, folder: Path, name: str) -> tuple[Path, float]:
@@ -89,8 +94,12 @@ def _truth(images: list[TaggedImage], words: list[str]) -> torch.Tensor:
 
 def _ranked_row(method: str, scores: np.ndarray, truth: torch.Tensor, k: int) -> dict[str, Any]:
     ranked = at_k(torch.from_numpy(scores), truth, k)
-    return {"method": method, "precision_at_k": ranked.precision, "recall_at_k": ranked.recall,
-            "f1_at_k": ranked.f1}  # fmt: skip
+    return {
+        "method": method,
+        "precision_at_k": ranked.precision,
+        "recall_at_k": ranked.recall,
+        "f1_at_k": ranked.f1,
+    }
 
 
 def _count_error(predicted: list[list[tuple[str, float]]], truth: torch.Tensor) -> float:
@@ -127,8 +136,10 @@ def score_keywords(
     found = predictor.predict_keywords(pil, matrix, everything, k_per_output=cfg.zero_shot_k)
     rate, precision, pairs = zero_shot(data.test, found, list(HELD_OUT))
     row["zero_shot_hit_rate"] = rate
-    note = (f"{method}: threshold {predictor.threshold:.3f}; zero-shot {rate:.3f} of {pairs} pairs, "
-            f"{precision:.3f} of the held-out words it suggested were true")  # fmt: skip
+    note = (
+        f"{method}: threshold {predictor.threshold:.3f}; zero-shot {rate:.3f} of {pairs} pairs, "
+        f"{precision:.3f} of the held-out words it suggested were true"
+    )
     return Scored(row, [note])
 
 
@@ -138,8 +149,13 @@ def score_bce(path: Path, data: KeywordBenchData, pil: list[Any], cfg: KeywordBe
     row = _ranked_row("bce", predictor.word_scores(pil), truth, cfg.k)
     row["count_error"] = _count_error(predictor.predict_keywords(pil), truth)
     row["zero_shot_hit_rate"] = None
-    return Scored(row, [f"bce: threshold {predictor.threshold:.3f}; zero-shot: not possible (no output "
-                        "for a word outside its training vocabulary)"])  # fmt: skip
+    return Scored(
+        row,
+        [
+            f"bce: threshold {predictor.threshold:.3f}; zero-shot: not possible (no output "
+            "for a word outside its training vocabulary)"
+        ],
+    )
 
 
 def run(cfg: KeywordBench, progress: Callable[[str], None] = lambda _: None) -> Report:

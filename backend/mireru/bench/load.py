@@ -117,10 +117,18 @@ def seed_project(
             {"pid": pid, "labels": LABELS},
         )
         space = EmbeddingSpace(
-            project_id=pid, name="bench vectors", backbone="torchvision", model="bench:clustered-random",
-            dimension=cfg.dim, metric="cosine", storage="vector", index_kind="hnsw",
-            index_params={"m": 16, "ef_construction": 64, "ef_search": 40}, status="indexing", is_active=True,
-        )  # fmt: skip
+            project_id=pid,
+            name="bench vectors",
+            backbone="torchvision",
+            model="bench:clustered-random",
+            dimension=cfg.dim,
+            metric="cosine",
+            storage="vector",
+            index_kind="hnsw",
+            index_params={"m": 16, "ef_construction": 64, "ef_search": 40},
+            status="indexing",
+            is_active=True,
+        )
         session.add(space)
         session.flush()
         space_id = space.id
@@ -164,8 +172,10 @@ def api_server(database_url: str, redis_url: str, data_dir: str) -> Iterator[str
     log_file = tempfile.TemporaryFile()  # noqa: SIM115  # closed in the finally below
     proc = subprocess.Popen(
         [sys.executable, "-m", "mireru.cli", "serve", "--no-sample", "--port", str(port)],
-        env=env, stdout=log_file, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -249,13 +259,20 @@ def start_training(client: Client) -> tuple[int, int] | None:
         payload, ctype = _multipart(f"t{i}.png", _png(1000 + i))
         status, body, _ = client.call("POST", f"/api/v1/projects/{pid}/items", payload, ctype)
         item = json.loads(body)["items"][0]["id"]
-        client.json("PATCH", f"/api/v1/projects/{pid}/items/{item}/annotations",
-                    {"labels": [f"c{i % 2}"], "split": "val" if i % 4 == 0 else "train"})  # fmt: skip
+        client.json(
+            "PATCH",
+            f"/api/v1/projects/{pid}/items/{item}/annotations",
+            {"labels": [f"c{i % 2}"], "split": "val" if i % 4 == 0 else "train"},
+        )
     status, body, _ = client.json(
-        "POST", f"/api/v1/projects/{pid}/training-runs",
-        {"kind": "embedding", "params": {"epochs": 1000, "batch_size": 4, "image_size": 32},
-         "dataset": {"filters": {}}},
-    )  # fmt: skip
+        "POST",
+        f"/api/v1/projects/{pid}/training-runs",
+        {
+            "kind": "embedding",
+            "params": {"epochs": 1000, "batch_size": 4, "image_size": 32},
+            "dataset": {"filters": {}},
+        },
+    )
     return (pid, json.loads(body)["id"]) if status in (200, 201, 202) else None
 
 
@@ -269,9 +286,12 @@ def run_load(
     lock = threading.Lock()
     deadline = time.monotonic() + cfg.seconds
     ops: list[tuple[str, float]] = [
-        ("search by item", 0.45), ("search with filter", 0.15), ("annotation write", 0.2),
-        ("upload", 0.1), ("list items", 0.1),
-    ]  # fmt: skip
+        ("search by item", 0.45),
+        ("search with filter", 0.15),
+        ("annotation write", 0.2),
+        ("upload", 0.1),
+        ("list items", 0.1),
+    ]
     names, weights = zip(*ops, strict=True)
 
     def record(route: str, status: int, ms: float, body: bytes) -> None:
@@ -303,9 +323,10 @@ def run_load(
                 )
             elif route == "annotation write":
                 status, body, ms = client.json(
-                    "PATCH", f"/api/v1/projects/{project}/items/{item}/annotations",
+                    "PATCH",
+                    f"/api/v1/projects/{project}/items/{item}/annotations",
                     {"add_keywords": [f"kw{rng.randrange(50)}"]},
-                )  # fmt: skip
+                )
             elif route == "upload":
                 uploads += 1
                 payload, ctype = _multipart(
@@ -368,12 +389,23 @@ def run(
             total += len(s.latencies_ms)
             errors += s.errors
             everything += s.latencies_ms
-            report.add(route=route, requests=len(s.latencies_ms), errors=s.errors,
-                       req_per_s=len(s.latencies_ms) / wall, p50_ms=percentile(s.latencies_ms, 50),
-                       p99_ms=percentile(s.latencies_ms, 99))  # fmt: skip
+            report.add(
+                route=route,
+                requests=len(s.latencies_ms),
+                errors=s.errors,
+                req_per_s=len(s.latencies_ms) / wall,
+                p50_ms=percentile(s.latencies_ms, 50),
+                p99_ms=percentile(s.latencies_ms, 99),
+            )
             report.notes += [f"{route}: {sample}" for sample in s.samples]
-        report.add(route="all", requests=total, errors=errors, req_per_s=total / wall,
-                   p50_ms=percentile(everything, 50), p99_ms=percentile(everything, 99))  # fmt: skip
+        report.add(
+            route="all",
+            requests=total,
+            errors=errors,
+            req_per_s=total / wall,
+            p50_ms=percentile(everything, 50),
+            p99_ms=percentile(everything, 99),
+        )
     finally:
         if server is not None:
             server.__exit__(None, None, None)

@@ -66,12 +66,28 @@ def _photos() -> dict[str, np.ndarray]:
     loaders: dict[str, Callable[[], np.ndarray]] = {
         name: getattr(data, name)
         for name in (
-            "astronaut", "brick", "camera", "cell", "chelsea", "coffee", "coins", "grass", "gravel",
-            "hubble_deep_field", "immunohistochemistry", "moon", "page", "retina", "rocket", "text",
-            "clock", "colorwheel", "logo",
+            "astronaut",
+            "brick",
+            "camera",
+            "cell",
+            "chelsea",
+            "coffee",
+            "coins",
+            "grass",
+            "gravel",
+            "hubble_deep_field",
+            "immunohistochemistry",
+            "moon",
+            "page",
+            "retina",
+            "rocket",
+            "text",
+            "clock",
+            "colorwheel",
+            "logo",
         )
         if hasattr(data, name)
-    }  # fmt: skip
+    }
     photos = {}
     for name, load in loaders.items():
         array = np.asarray(load())

@@ -241,10 +241,23 @@ class Runner:
             f"mireru bench search: {cfg.n} x {cfg.dim}, k={cfg.k}, {cfg.queries} queries", COLUMNS
         )
 
-    def add(self, method: str, setting: str, clients: int, filter_: str, timing: Timing | None = None,
-            recall: tuple[float, float] | None = None, build_s: float | None = None) -> None:  # fmt: skip
-        row: dict[str, Any] = {"method": method, "setting": setting, "clients": clients, "filter": filter_,
-                               "build_s": None if build_s is None else round(build_s, 1)}  # fmt: skip
+    def add(
+        self,
+        method: str,
+        setting: str,
+        clients: int,
+        filter_: str,
+        timing: Timing | None = None,
+        recall: tuple[float, float] | None = None,
+        build_s: float | None = None,
+    ) -> None:
+        row: dict[str, Any] = {
+            "method": method,
+            "setting": setting,
+            "clients": clients,
+            "filter": filter_,
+            "build_s": None if build_s is None else round(build_s, 1),
+        }
         if recall is not None:
             row["recall@k"] = round(recall[0], 4)
             row["rows/k"] = round(recall[1], 3)
@@ -306,8 +319,14 @@ class Runner:
             statement, params = sql.statement(FILTERS[filter_name], exact=True)
             for clients in cfg.clients if filter_name == "none" else (1,):
                 timing = sql.run(statement, params, texts, clients, {})
-                self.add("postgres exact", "-", clients, filter_name, timing,
-                         _recall(timing.results, truth[filter_name], ids, cfg.k))  # fmt: skip
+                self.add(
+                    "postgres exact",
+                    "-",
+                    clients,
+                    filter_name,
+                    timing,
+                    _recall(timing.results, truth[filter_name], ids, cfg.k),
+                )
 
         for kind in cfg.kinds:
             self._index(kind, space_id, project, sql, texts, truth, ids)
@@ -338,13 +357,23 @@ class Runner:
             )
 
     def _index(
-        self, kind: str, space_id: int, project: seed.BenchProject, sql: SqlBench, texts: list[str],
-        truth: dict[str, np.ndarray], ids: np.ndarray,
-    ) -> None:  # fmt: skip
+        self,
+        kind: str,
+        space_id: int,
+        project: seed.BenchProject,
+        sql: SqlBench,
+        texts: list[str],
+        truth: dict[str, np.ndarray],
+        ids: np.ndarray,
+    ) -> None:
         cfg = self.cfg
         if kind == "hnsw":
-            index = {"kind": "hnsw", "m": cfg.m, "ef_construction": cfg.ef_construction,
-                     "ef_search": cfg.default_ef_search}  # fmt: skip
+            index = {
+                "kind": "hnsw",
+                "m": cfg.m,
+                "ef_construction": cfg.ef_construction,
+                "ef_search": cfg.default_ef_search,
+            }
         else:
             index = {"kind": "ivfflat", "lists": cfg.lists, "probes": None}
         log.info("building the %s index (CREATE INDEX CONCURRENTLY)", kind)
@@ -384,19 +413,34 @@ class Runner:
         for filter_name in ("10%", "1%"):
             statement, params = sql.statement(FILTERS[filter_name], exact=False)
             timing = sql.run(statement, params, texts, 1, scan)
-            self.add(f"{kind} (SQL)", setting, 1, filter_name, timing,
-                     _recall(timing.results, truth[filter_name], ids, cfg.k))  # fmt: skip
+            self.add(
+                f"{kind} (SQL)",
+                setting,
+                1,
+                filter_name,
+                timing,
+                _recall(timing.results, truth[filter_name], ids, cfg.k),
+            )
         # ...and what the API answers (iterative scan, exact re-ranking when it gives up).
         if cfg.api:
             timings, floor = self._api(project.project_id, texts)
             for filter_name, timing in timings.items():
-                self.add(f"{kind} (API)", setting, 1, filter_name, timing,
-                         _recall(timing.results, truth[filter_name], ids, cfg.k))  # fmt: skip
+                self.add(
+                    f"{kind} (API)",
+                    setting,
+                    1,
+                    filter_name,
+                    timing,
+                    _recall(timing.results, truth[filter_name], ids, cfg.k),
+                )
             self.add("API floor", "GET /projects/{id}", 1, "-", floor)
 
     def _scan_settings(self, kind: str, value: int) -> dict[str, str]:
-        common = {"hnsw.iterative_scan": "relaxed_order", "ivfflat.iterative_scan": "relaxed_order",
-                  "hnsw.max_scan_tuples": str(self.settings.search_max_scan_tuples)}  # fmt: skip
+        common = {
+            "hnsw.iterative_scan": "relaxed_order",
+            "ivfflat.iterative_scan": "relaxed_order",
+            "hnsw.max_scan_tuples": str(self.settings.search_max_scan_tuples),
+        }
         if kind == "hnsw":
             return {**common, "hnsw.ef_search": str(max(value, self.cfg.k))}
         return {**common, "ivfflat.probes": str(value)}
@@ -459,10 +503,22 @@ def api_server(engine: Engine) -> Iterator[int]:
     }
     env.pop("MIRERU_ADMIN_TOKEN")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "mireru.main:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "mireru.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         env=env,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -74,9 +74,19 @@ def create_project(engine: Engine, n: int, seed: int = 0, paths: Sequence[str] |
                     digest = f"{project_id:08x}{i:056x}"
                     filename = paths[i % len(paths)] if paths else f"bench-{i}.jpg"
                     copy.write_row(
-                        (project_id, digest, digest, filename[-500:], "image/jpeg", 640, 480, 1,
-                         json.dumps({"bench": True}), json.dumps({"u": float(u[i])}))
-                    )  # fmt: skip
+                        (
+                            project_id,
+                            digest,
+                            digest,
+                            filename[-500:],
+                            "image/jpeg",
+                            640,
+                            480,
+                            1,
+                            json.dumps({"bench": True}),
+                            json.dumps({"u": float(u[i])}),
+                        )
+                    )
             ids = [
                 row[0]
                 for row in cur.execute(
@@ -105,10 +115,20 @@ def create_space(
 ) -> int:
     with unit_of_work(sessions) as session:
         space = EmbeddingSpace(
-            project_id=project_id, name="bench", backbone="torchvision", model="bench",
-            dimension=dimension, metric="cosine", storage=storage, index_kind="exact", index_params={},
-            index_version=0, status=status, is_active=True, activate_when_ready=False,
-        )  # fmt: skip
+            project_id=project_id,
+            name="bench",
+            backbone="torchvision",
+            model="bench",
+            dimension=dimension,
+            metric="cosine",
+            storage=storage,
+            index_kind="exact",
+            index_params={},
+            index_version=0,
+            status=status,
+            is_active=True,
+            activate_when_ready=False,
+        )
         session.add(space)
         session.flush()
         return space.id

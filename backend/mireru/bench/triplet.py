@@ -78,16 +78,22 @@ def build_task(method: str, cfg: TripletBench, data: BenchDataset, measure_untra
     from mireru.ml.metric.triplet_task import MiningConfig, TripletTask
 
     config = MetricConfig(
-        base_model=cfg.base_model, image_size=cfg.image_size, embedding_dim=cfg.embedding_dim,
-        classes=tuple(data.classes), measure_untrained=measure_untrained,
-    )  # fmt: skip
+        base_model=cfg.base_model,
+        image_size=cfg.image_size,
+        embedding_dim=cfg.embedding_dim,
+        classes=tuple(data.classes),
+        measure_untrained=measure_untrained,
+    )
     train, val = _records(data.train), _records(data.val)
     if method in ("search_mined", "random"):
         mining = MiningConfig(
-            strategy="search" if method == "search_mined" else "random", engine=cfg.engine,  # type: ignore[arg-type]
-            max_per_query=cfg.max_per_query, semi_hard_share=cfg.semi_hard_share, margin=cfg.margin,
+            strategy="search" if method == "search_mined" else "random",
+            engine=cfg.engine,  # type: ignore[arg-type]
+            max_per_query=cfg.max_per_query,
+            semi_hard_share=cfg.semi_hard_share,
+            margin=cfg.margin,
             positive=cfg.positive,  # type: ignore[arg-type]
-        )  # fmt: skip
+        )
         return TripletTask(config, mining, train, val, seed=cfg.seed)
     if method == "batch_hard":
         return BatchHardTask(config, train, val, margin=cfg.margin, seed=cfg.seed)
@@ -100,9 +106,14 @@ def _loop_config(cfg: TripletBench, epochs: int | None = None) -> Any:
     from mireru.ml.train.loop import LoopConfig
 
     return LoopConfig(
-        epochs=epochs or cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, device=cfg.device,
-        seed=cfg.seed, num_workers=cfg.num_workers, log_every_steps=10_000,
-    )  # fmt: skip
+        epochs=epochs or cfg.epochs,
+        batch_size=cfg.batch_size,
+        lr=cfg.lr,
+        device=cfg.device,
+        seed=cfg.seed,
+        num_workers=cfg.num_workers,
+        log_every_steps=10_000,
+    )
 
 
 def _test_scores(

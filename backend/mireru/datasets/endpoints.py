@@ -1,24 +1,57 @@
-"""HTTP routes for imports and exports."""
+"""HTTP routes for imports and exports, and for loading the sample project."""
 
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from mireru.access.service import on_project_created
 from mireru.datasets import service
+from mireru.datasets.sample import SAMPLE_NAME, load_sample_project
 from mireru.datasets.schemas import ExportFormat, ImportFormat
-from mireru.deps import BlobsDep, DbId, DispatcherDep, SessionDep, SettingsDep
+from mireru.deps import BlobsDep, CurrentPrincipal, DbId, DispatcherDep, SessionDep, SettingsDep
 from mireru.errors import PayloadTooLarge
 from mireru.items.query_params import item_filter
 from mireru.items.schemas import ItemFilter
 from mireru.jobs.schemas import JobRead
+from mireru.projects import repository as projects_repo
+from mireru.projects import service as projects
+from mireru.projects.schemas import ProjectRead
 from mireru.projects.service import get_project
 
 router = APIRouter(tags=["datasets"])
+# The sample project is documented with the project routes, where clients grouped by tag look.
+sample_router = APIRouter(tags=["projects"])
+
+
+@sample_router.post(
+    "/projects/sample",
+    response_model=ProjectRead,
+    status_code=201,
+    summary="Create the sample project",
+    responses={200: {"model": ProjectRead, "description": "It already exists"}},
+)
+def create_sample_project(
+    session: SessionDep,
+    blobs: BlobsDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> ProjectRead:
+    """Load the sample project (photos and handwritten digits from installed packages, with
+    labels, keywords and sensor readings); answers the existing one with 200 if it is there."""
+    existing = projects_repo.get_by_name(session, SAMPLE_NAME)
+    if existing is not None:
+        response.status_code = 200
+        return projects.to_read(session, existing)
+    project = load_sample_project(session, blobs, settings)
+    assert project is not None
+    on_project_created(session, principal, project)
+    return projects.to_read(session, project)
 
 
 def _spool(upload: UploadFile, limit: int, target: Path) -> None:

@@ -16,12 +16,12 @@ from mireru.datasets.archive import SafeZip
 from mireru.datasets.records import ImportRecord
 from mireru.datasets.schemas import ImportResult, SkippedRecord
 from mireru.errors import InvalidInput, MireruError, NotFound
-from mireru.items import blobs as item_blobs
 from mireru.items import repository as items_repo
 from mireru.items import service as items
 from mireru.models import Item, Project
 from mireru.pairs import repository as pairs_repo
 from mireru.storage import BlobStore
+from mireru.storage import references as blob_refs
 
 MAX_LISTED_ERRORS = 100
 
@@ -98,9 +98,15 @@ def _remember(names: ImportedNames, rec: ImportRecord, item_id: int) -> None:
 
 
 def _import_one(
-    session: Session, blobs: BlobStore, settings: Settings, project: Project,
-    rec: ImportRecord, archive: SafeZip | None, result: ImportResult, written: set[str],
-) -> int:  # fmt: skip
+    session: Session,
+    blobs: BlobStore,
+    settings: Settings,
+    project: Project,
+    rec: ImportRecord,
+    archive: SafeZip | None,
+    result: ImportResult,
+    written: set[str],
+) -> int:
     """The record's item id, after creating or updating it."""
     put, patch = _checked(rec)
     if rec.path is None or archive is None:
@@ -109,9 +115,12 @@ def _import_one(
         result.updated += 1
         return existing.id
     image = items.NewImage(
-        filename=rec.filename, data=archive.read(rec.path, settings.max_upload_bytes),
-        metadata=rec.metadata, measurements=rec.measurements, text=rec.text,
-    )  # fmt: skip
+        filename=rec.filename,
+        data=archive.read(rec.path, settings.max_upload_bytes),
+        metadata=rec.metadata,
+        measurements=rec.measurements,
+        text=rec.text,
+    )
     [(item, duplicate)] = items.add_images(session, blobs, settings, project, [image])
     if duplicate:
         _merge_into(session, item, rec, patch)
@@ -132,9 +141,15 @@ def _reason(exc: Exception) -> str:
 
 
 def import_batch(
-    session: Session, blobs: BlobStore, settings: Settings, project_id: int,
-    records: list[ImportRecord], archive: SafeZip | None, result: ImportResult, names: ImportedNames,
-) -> None:  # fmt: skip
+    session: Session,
+    blobs: BlobStore,
+    settings: Settings,
+    project_id: int,
+    records: list[ImportRecord],
+    archive: SafeZip | None,
+    result: ImportResult,
+    names: ImportedNames,
+) -> None:
     """Import records in one transaction; each in its own savepoint so a bad one is skipped."""
     project = session.get(Project, project_id)
     if project is None:
@@ -147,7 +162,7 @@ def import_batch(
             _remember(names, rec, item_id)
         except (MireruError, DataError, IntegrityError) as exc:
             # The savepoint is gone, so files stored for this record alone are orphans now.
-            item_blobs.delete_unreferenced(session, blobs, written)
+            blob_refs.delete_unreferenced(session, blobs, written)
             result.skipped += 1
             _note(result, rec.path or rec.filename, _reason(exc))
 

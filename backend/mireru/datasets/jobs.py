@@ -3,7 +3,7 @@
 from typing import Any
 
 from mireru.datasets import service
-from mireru.worker.runtime import JobContext, run_tracked
+from mireru.jobs.runtime import JobContext, run_tracked
 
 
 def run_import(job_id: str, project_id: int, blob: str, fmt: str, upload_name: str) -> dict[str, Any]:
@@ -16,9 +16,14 @@ def run_import(job_id: str, project_id: int, blob: str, fmt: str, upload_name: s
             ctx.progress(0, len(plan.records), "starting", force=True)
             try:
                 result = service.import_all(
-                    rt.sessions, rt.blobs, rt.settings, project_id, plan, archive,
+                    rt.sessions,
+                    rt.blobs,
+                    rt.settings,
+                    project_id,
+                    plan,
+                    archive,
                     lambda done, total: ctx.progress(done, total, f"imported {done} of {total}"),
-                )  # fmt: skip
+                )
             finally:
                 if archive is not None:
                     archive.close()

@@ -9,9 +9,17 @@ from mireru.errors import InvalidInput
 
 LIST_SEPARATOR = ";"
 CORE_COLUMNS = (
-    "filename", "labels", "keywords", "identity", "split", "text", "metadata", "measurements", "boxes",
+    "filename",
+    "labels",
+    "keywords",
+    "identity",
+    "split",
+    "text",
+    "metadata",
+    "measurements",
+    "boxes",
     "positives",
-)  # fmt: skip
+)
 SPLITS = ("train", "val", "test")
 
 

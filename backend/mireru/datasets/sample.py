@@ -86,7 +86,11 @@ def _photos(rng: np.random.Generator) -> Iterator[SampleImage]:
         if array.dtype != np.uint8:
             array = (255 * (array.astype(np.float64) / max(float(array.max()), 1.0))).astype(np.uint8)
         yield SampleImage(
-            filename=f"{name}.png", data=_png(array), label=label, keywords=keywords, split=_split(i),
+            filename=f"{name}.png",
+            data=_png(array),
+            label=label,
+            keywords=keywords,
+            split=_split(i),
             measurements={
                 "temperature_c": round(float(rng.normal(21, 3)), 2),
                 "humidity_pct": round(float(rng.uniform(30, 70)), 1),
@@ -95,7 +99,7 @@ def _photos(rng: np.random.Generator) -> Iterator[SampleImage]:
             },
             metadata={"source": "scikit-image", "camera": "A" if i % 2 else "B"},
             text=f"{name.replace('_', ' ')}: " + ", ".join(keywords),
-        )  # fmt: skip
+        )
     bundle = load_sample_images()
     for j, (path, array) in enumerate(zip(bundle.filenames, bundle.images, strict=True)):
         base = path.rsplit("/", 1)[-1]
@@ -103,11 +107,20 @@ def _photos(rng: np.random.Generator) -> Iterator[SampleImage]:
         out = io.BytesIO()
         Image.fromarray(array).save(out, format="JPEG", quality=90)
         yield SampleImage(
-            filename=base, data=out.getvalue(), label=label, keywords=keywords, split="train",
-            measurements={"temperature_c": 24.5 + j, "humidity_pct": 55.0, "lux": 12_000.0,
-                          "timestamp": 1_767_312_000 + 3600 * j},
-            metadata={"source": "scikit-learn", "camera": "C"}, text=", ".join(keywords),
-        )  # fmt: skip
+            filename=base,
+            data=out.getvalue(),
+            label=label,
+            keywords=keywords,
+            split="train",
+            measurements={
+                "temperature_c": 24.5 + j,
+                "humidity_pct": 55.0,
+                "lux": 12_000.0,
+                "timestamp": 1_767_312_000 + 3600 * j,
+            },
+            metadata={"source": "scikit-learn", "camera": "C"},
+            text=", ".join(keywords),
+        )
 
 
 def _digits(rng: np.random.Generator) -> Iterator[SampleImage]:
@@ -123,13 +136,18 @@ def _digits(rng: np.random.Generator) -> Iterator[SampleImage]:
         taken[digit] += 1
         big = np.kron((image * (255 / 16)).astype(np.uint8), np.ones((4, 4), dtype=np.uint8))
         yield SampleImage(
-            filename=f"digit-{digit}-{index:04d}.png", data=_png(255 - big), label=str(digit),
-            keywords=("handwritten", "digit", DIGIT_WORDS[digit]), split=_split(n),
-            measurements={"pen_pressure": round(float(rng.uniform(0.2, 1.0)), 3),
-                          "stroke_ms": round(float(rng.normal(900, 150)), 1),
-                          "timestamp": 1_767_398_400 + 60 * index},
+            filename=f"digit-{digit}-{index:04d}.png",
+            data=_png(255 - big),
+            label=str(digit),
+            keywords=("handwritten", "digit", DIGIT_WORDS[digit]),
+            split=_split(n),
+            measurements={
+                "pen_pressure": round(float(rng.uniform(0.2, 1.0)), 3),
+                "stroke_ms": round(float(rng.normal(900, 150)), 1),
+                "timestamp": 1_767_398_400 + 60 * index,
+            },
             metadata={"source": "scikit-learn digits", "writer": f"w{index % 13:02d}"},
-        )  # fmt: skip
+        )
 
 
 def sample_images() -> Iterator[SampleImage]:
@@ -146,19 +164,26 @@ def load_sample_project(
         return None
     project = repository.add(
         session,
-        Project(name=SAMPLE_NAME, description="Photos from scikit-image and scikit-learn, and 200 "
-                "handwritten digits, with labels, keywords and example sensor readings."),
-    )  # fmt: skip
+        Project(
+            name=SAMPLE_NAME,
+            description="Photos from scikit-image and scikit-learn, and 200 "
+            "handwritten digits, with labels, keywords and example sensor readings.",
+        ),
+    )
     for n, sample in enumerate(sample_images(), start=1):
         image = items.NewImage(
-            filename=sample.filename, data=sample.data, metadata=sample.metadata,
-            measurements=sample.measurements, text=sample.text,
-        )  # fmt: skip
+            filename=sample.filename,
+            data=sample.data,
+            metadata=sample.metadata,
+            measurements=sample.measurements,
+            text=sample.text,
+        )
         [(item, _)] = items.add_images(session, blobs, settings, project, [image])
         annotations.put_annotations(
-            session, item,
+            session,
+            item,
             AnnotationsPut(labels=[sample.label], keywords=list(sample.keywords), split=sample.split),
-        )  # fmt: skip
+        )
         if progress is not None:
             progress(n)
     log.info("loaded the sample project %r", SAMPLE_NAME)

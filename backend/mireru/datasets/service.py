@@ -22,10 +22,10 @@ from mireru.items import service as items
 from mireru.items.repository import filter_conditions
 from mireru.items.schemas import ItemFilter, ItemRead
 from mireru.jobs import repository as jobs_repo
+from mireru.jobs.queue import DEFAULT_QUEUE, Dispatcher
 from mireru.models import Job, Project
 from mireru.pairs import repository as pairs_repo
 from mireru.storage import BlobStore
-from mireru.worker.queues import DEFAULT_QUEUE, Dispatcher
 
 IMPORT_JOB = "mireru.datasets.jobs.run_import"
 IMPORT_BATCH = 25
@@ -48,8 +48,13 @@ def start_import(
     digest, _ = blobs.put_file(upload)
     params = {"blob": digest, "format": plan.format, "filename": upload_name, "records": len(plan.records)}
     job = jobs_repo.create(session, repository.IMPORT_KIND, DEFAULT_QUEUE, project.id, params)
-    kwargs = {"job_id": job.id, "project_id": project.id, "blob": digest, "fmt": plan.format,
-              "upload_name": upload_name}  # fmt: skip
+    kwargs = {
+        "job_id": job.id,
+        "project_id": project.id,
+        "blob": digest,
+        "fmt": plan.format,
+        "upload_name": upload_name,
+    }
     dispatcher.enqueue_after_commit(session, DEFAULT_QUEUE, IMPORT_JOB, job.id, kwargs)
     return job
 
@@ -60,9 +65,14 @@ def open_plan(path: Path, upload_name: str, fmt: str | None) -> tuple[ImportPlan
 
 
 def import_all(
-    sessions: sessionmaker[Session], blobs: BlobStore, settings: Settings, project_id: int,
-    plan: ImportPlan, archive: SafeZip | None, on_progress: Callable[[int, int], None],
-) -> ImportResult:  # fmt: skip
+    sessions: sessionmaker[Session],
+    blobs: BlobStore,
+    settings: Settings,
+    project_id: int,
+    plan: ImportPlan,
+    archive: SafeZip | None,
+    on_progress: Callable[[int, int], None],
+) -> ImportResult:
     """Import a whole plan in batches, each committed, reporting (done, total) after each."""
     result = ImportResult(format=plan.format, records=len(plan.records))
     if plan.classes:

@@ -18,8 +18,14 @@ from mireru.datasets.records import CORE_COLUMNS, join_list
 from mireru.items.schemas import ItemRead
 from mireru.storage import BlobStore
 
-SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/bmp": ".bmp",
-          "image/tiff": ".tif", "image/webp": ".webp"}  # fmt: skip
+SUFFIX = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/bmp": ".bmp",
+    "image/tiff": ".tif",
+    "image/webp": ".webp",
+}
 
 
 def _file_name(item: ItemRead) -> str:
@@ -98,21 +104,35 @@ def write_coco(
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
         for item in items:
             zf.write(blobs.path(item.sha256), f"images/{names[item.id]}")
-            doc["images"].append({
-                "id": item.id, "file_name": names[item.id], "width": item.width, "height": item.height,
-                "mireru": {
-                    "labels": item.labels, "keywords": item.keywords, "identity": item.identity,
-                    "split": item.split, "text": item.text, "metadata": item.metadata,
-                    "measurements": item.measurements,
-                    "positives": _partner_names(item, names, partners),
-                },
-            })  # fmt: skip
+            doc["images"].append(
+                {
+                    "id": item.id,
+                    "file_name": names[item.id],
+                    "width": item.width,
+                    "height": item.height,
+                    "mireru": {
+                        "labels": item.labels,
+                        "keywords": item.keywords,
+                        "identity": item.identity,
+                        "split": item.split,
+                        "text": item.text,
+                        "metadata": item.metadata,
+                        "measurements": item.measurements,
+                        "positives": _partner_names(item, names, partners),
+                    },
+                }
+            )
             for b in item.boxes:
-                doc["annotations"].append({
-                    "id": len(doc["annotations"]) + 1, "image_id": item.id,
-                    "category_id": category_ids[b.label], "bbox": [b.x, b.y, b.w, b.h],
-                    "area": b.w * b.h, "iscrowd": 0,
-                })  # fmt: skip
+                doc["annotations"].append(
+                    {
+                        "id": len(doc["annotations"]) + 1,
+                        "image_id": item.id,
+                        "category_id": category_ids[b.label],
+                        "bbox": [b.x, b.y, b.w, b.h],
+                        "area": b.w * b.h,
+                        "iscrowd": 0,
+                    }
+                )
         zf.writestr("annotations.json", json.dumps(doc, ensure_ascii=False))
 
 

@@ -22,11 +22,11 @@ from mireru.db import unit_of_work
 from mireru.embeddings import repository
 from mireru.embeddings.extractors import backbone_spec, worker_embedder
 from mireru.embeddings.repository import SpaceShape
-from mireru.embeddings.service import INDEX_JOB, dispatcher_for
+from mireru.embeddings.service import INDEX_JOB
 from mireru.jobs import repository as jobs_repo
+from mireru.jobs.queue import DEFAULT_QUEUE, Dispatcher
 from mireru.models import EmbeddingSpace
 from mireru.storage import BlobStore
-from mireru.worker.queues import DEFAULT_QUEUE
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +118,14 @@ def embed_space(
             if initial:
                 space.status, space.error = "embedding", None
             snap = _Snapshot(
-                space.id, space.project_id, space.backbone, space.model, space.pretrained,
-                space.image_size, space.status,
-            )  # fmt: skip
+                space.id,
+                space.project_id,
+                space.backbone,
+                space.model,
+                space.pretrained,
+                space.image_size,
+                space.status,
+            )
     except SpaceGone as exc:
         return {"skipped": str(exc)}
     try:
@@ -176,9 +181,13 @@ def _embed(
             progress(before + done, before + total, "embedding")
 
         stats = extract_files(
-            embedder, paths, vector_sink(sessions, shape, failed), batch_size=batch, workers=workers,
+            embedder,
+            paths,
+            vector_sink(sessions, shape, failed),
+            batch_size=batch,
+            workers=workers,
             on_progress=report,
-        )  # fmt: skip
+        )
         failed.extend(stats.failed)
         embedded += stats.embedded
         seconds += stats.seconds
@@ -206,7 +215,9 @@ def _after_embedding(sessions: sessionmaker[Session], settings: Settings, space_
         job = jobs_repo.create(session, "index", DEFAULT_QUEUE, space.project_id, {"space_id": space.id})
         space.index_job_id = job.id
         kwargs = {"job_id": job.id, "space_id": space.id, "index": None}
-        dispatcher_for(settings).enqueue_after_commit(session, DEFAULT_QUEUE, INDEX_JOB, job.id, kwargs)
+        Dispatcher.for_settings(settings).enqueue_after_commit(
+            session, DEFAULT_QUEUE, INDEX_JOB, job.id, kwargs
+        )
 
 
 # --- indexes --------------------------------------------------------------------------------------
@@ -272,5 +283,11 @@ def build_index(
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             repository.drop_index(conn, old)
     progress(rows, rows, "index ready")
-    return {"space_id": space_id, "index": {"kind": kind, **params}, "index_name": name, "rows": rows,
-            "replaced": old, "dropped": orphans}  # fmt: skip
+    return {
+        "space_id": space_id,
+        "index": {"kind": kind, **params},
+        "index_name": name,
+        "rows": rows,
+        "replaced": old,
+        "dropped": orphans,
+    }

@@ -48,8 +48,9 @@ def evaluate_space(
     if space.status != "ready" or space.dimension is None:
         raise Conflict(
             f"embedding space {space.id} is {space.status}; evaluate it once it is ready",
-            space_id=space.id, status=space.status,
-        )  # fmt: skip
+            space_id=space.id,
+            status=space.status,
+        )
     shape = SpaceShape.of(space)
     found = repository.item_targets(session, shape, request.splits)
     targets = {
@@ -79,11 +80,14 @@ def evaluate_space(
     metrics = {f"eval/{k}": v for k, v in scores.flat().items() if math.isfinite(v)}
     per_class = [
         ClassRetrieval(
-            name=names[c], queries=s.queries, recall=_finite(s.recall), precision=_finite(s.precision),
+            name=names[c],
+            queries=s.queries,
+            recall=_finite(s.recall),
+            precision=_finite(s.precision),
             map_at_r=s.map_at_r,
         )
         for c, s in sorted(scores.per_class.items())
-    ]  # fmt: skip
+    ]
     version_id = int(space.model) if space.backbone == "model_version" and space.model.isdigit() else None
     written = False
     if version_id is not None and request.write_to_model_version and metrics:
@@ -92,7 +96,14 @@ def evaluate_space(
             repository.record_version_metrics(session, version, metrics)
             written = True
     return RetrievalEvaluation(
-        space_id=space.id, model_version_id=version_id, splits=request.splits, target=request.target,
-        items=len(item_ids), queries=scores.queries, unanswerable=scores.unanswerable, metrics=metrics,
-        per_class=per_class, written_to_model_version=written,
-    )  # fmt: skip
+        space_id=space.id,
+        model_version_id=version_id,
+        splits=request.splits,
+        target=request.target,
+        items=len(item_ids),
+        queries=scores.queries,
+        unanswerable=scores.unanswerable,
+        metrics=metrics,
+        per_class=per_class,
+        written_to_model_version=written,
+    )

@@ -1,4 +1,4 @@
-"""Which feature extractor a space uses, and the one cache that owns loaded extractors.
+"""Which feature extractor a space uses, and loading it once per process (mireru.loaded_models).
 
 A space's `model` is an open_clip name ("ViT-B-32", "local-dir:/models/x", "hf-hub:org/repo"),
 "torchvision:<name>" (or a bare torchvision model name), or a model version id trained in Mireru.
@@ -8,13 +8,12 @@ torch is imported only when an extractor is first needed, never at API start-up.
 import importlib.util
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mireru.config import Settings, get_settings
+from mireru.config import Settings
 from mireru.errors import InvalidInput, NotFound
-from mireru.loaded_models import LoadedModels
+from mireru.loaded_models import models_in_process
 from mireru.storage import BlobStore
 
 if TYPE_CHECKING:
@@ -113,19 +112,16 @@ def backbone_spec(
     return BackboneSpec(backbone, model, pretrained, image_size)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=1)
-def extractor_cache() -> "LoadedModels[tuple[BackboneSpec, str, str], Embedder]":
-    """The process's loaded extractors, by (spec, device, precision): the API embeds query images
-    and text with them, workers embed items (one cache per process)."""
-    return LoadedModels(get_settings().model_cache_size)
-
-
 def _extractor(spec: "BackboneSpec", device: str, precision: str) -> "Embedder":
+    """The API embeds query images and text with these, workers embed items; loaded once per
+    process into the cache prediction models share."""
     from mireru.ml.embedder import Embedder
 
-    return extractor_cache().get(
-        (spec, device, precision), lambda: Embedder(spec, device=device, precision=precision).load()
+    embedder: Embedder = models_in_process().get(
+        ("extractor", spec, device, precision),
+        lambda: Embedder(spec, device=device, precision=precision).load(),
     )
+    return embedder
 
 
 def worker_embedder(spec: "BackboneSpec", settings: Settings) -> "Embedder":

@@ -3,7 +3,7 @@
 from typing import Any
 
 from mireru.embeddings import building
-from mireru.worker.runtime import JobContext, run_tracked
+from mireru.jobs.runtime import JobContext, run_tracked
 
 
 def run_embed(job_id: str, space_id: int, item_ids: list[int] | None = None) -> dict[str, Any]:

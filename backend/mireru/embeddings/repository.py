@@ -1,8 +1,6 @@
-"""Every query on embedding spaces and embeddings, the vector expressions shared with search, the
-binary COPY writer and the per-space index DDL."""
+"""Every query on embedding spaces and embeddings, the vector expressions shared with search, and
+the space-shaped calls into `mireru.vectors` (binary COPY, per-space index DDL and sweeps)."""
 
-import re
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,15 +24,14 @@ from sqlalchemy.orm import Session
 
 from mireru.items.repository import split_condition
 from mireru.models import Embedding, EmbeddingSpace, Item, ItemLabel, Job, LabelClass, ModelVersion
+from mireru.vectors import copy as vector_copy
+from mireru.vectors import ddl as vector_ddl
+from mireru.vectors import sweep as vector_sweep
 
-# pgvector limits for indexed columns: vector up to 2,000 dimensions, halfvec up to 4,000.
-MAX_INDEXED_DIMS = {"vector": 2000, "halfvec": 4000}
-OPERATORS = {"cosine": "<=>", "l2": "<->", "ip": "<#>"}
-OPCLASS_SUFFIX = {"cosine": "cosine_ops", "l2": "l2_ops", "ip": "ip_ops"}
+OPERATORS = vector_ddl.OPERATORS
 INDEX_PREFIX = "embeddings_space_"
-_INDEX_NAME = re.compile(rf"^{INDEX_PREFIX}(\d+)_v\d+_(hnsw|ivfflat)$")
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
-_COPY_TRAILER = struct.pack(">h", -1)
+# Versioned: a rebuild is made beside the live index, and the old one dropped after the switch.
+INDEXES = vector_ddl.IndexFamily("embeddings", "space_id", INDEX_PREFIX, versioned=True)
 STAGING = "mireru_embeddings_in"
 
 
@@ -61,6 +58,11 @@ class SpaceShape:
     @property
     def sql_type(self) -> str:
         return f"{self.storage}({self.dimension})"
+
+    @property
+    def indexed(self) -> vector_ddl.VectorColumn:
+        """The space's vectors as its index sees them."""
+        return vector_ddl.VectorColumn(self.column_name, self.storage, self.dimension, self.metric)
 
     def column(self) -> ColumnElement[Any]:
         """The space's vectors with their dimension: `embeddings.vector::vector(512)`; the index
@@ -205,21 +207,7 @@ def count_vectors(session: Session, space_id: int) -> int:
 
 def copy_payload(item_ids: Sequence[int], vectors: np.ndarray, storage: str) -> bytes:
     """PostgreSQL binary COPY rows (item_id int4, vector|halfvec), built in one numpy pass."""
-    n, dim = vectors.shape
-    elem = ">f2" if storage == "halfvec" else ">f4"
-    width = 2 if storage == "halfvec" else 4
-    row = np.dtype([
-        ("fields", ">i2"), ("id_len", ">i4"), ("id", ">i4"), ("vec_len", ">i4"),
-        ("dim", ">u2"), ("unused", ">u2"), ("values", elem, (dim,)),
-    ])  # fmt: skip
-    rows = np.zeros(n, dtype=row)
-    rows["fields"] = 2
-    rows["id_len"] = 4
-    rows["id"] = np.asarray(item_ids, dtype=np.int64)
-    rows["vec_len"] = 4 + width * dim
-    rows["dim"] = dim
-    rows["values"] = vectors
-    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+    return vector_copy.id_vector_payload(item_ids, vectors, storage)
 
 
 def write_vectors(session: Session, space: SpaceShape, item_ids: Sequence[int], vectors: np.ndarray) -> int:
@@ -227,25 +215,22 @@ def write_vectors(session: Session, space: SpaceShape, item_ids: Sequence[int], 
     (items deleted meanwhile are skipped). Returns the rows written."""
     if len(item_ids) == 0:
         return 0
-    raw = session.connection().connection.driver_connection
     column = space.column_name
-    with raw.cursor() as cur:  # type: ignore[union-attr]
-        cur.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} "
-            "(item_id int4 NOT NULL, vector vector, half halfvec) ON COMMIT DELETE ROWS"
-        )
-        cur.execute(f"TRUNCATE {STAGING}")
-        with cur.copy(f"COPY {STAGING} (item_id, {column}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.write(copy_payload(item_ids, vectors, space.storage))
-        cur.execute(
-            f"INSERT INTO embeddings (space_id, item_id, project_id, {column}) "
-            f"SELECT %(space)s, s.item_id, %(project)s, s.{column} FROM {STAGING} s "
-            "JOIN items i ON i.id = s.item_id AND i.project_id = %(project)s "
-            f"ON CONFLICT (space_id, item_id) DO UPDATE SET {column} = EXCLUDED.{column}",
-            {"space": space.id, "project": space.project_id},
-        )
-        written = cur.rowcount
-    return int(written)
+    merge = (
+        f"INSERT INTO embeddings (space_id, item_id, project_id, {column}) "
+        f"SELECT %(space)s, s.item_id, %(project)s, s.{column} FROM {STAGING} s "
+        "JOIN items i ON i.id = s.item_id AND i.project_id = %(project)s "
+        f"ON CONFLICT (space_id, item_id) DO UPDATE SET {column} = EXCLUDED.{column}"
+    )
+    return vector_copy.copy_staged(
+        session,
+        STAGING,
+        "item_id int4 NOT NULL, vector vector, half halfvec",
+        ("item_id", column),
+        copy_payload(item_ids, vectors, space.storage),
+        merge,
+        {"space": space.id, "project": space.project_id},
+    )
 
 
 def item_vector(
@@ -319,77 +304,38 @@ def record_version_metrics(session: Session, version: ModelVersion, metrics: dic
 
 
 def index_name(space_id: int, version: int, kind: str) -> str:
-    return f"{INDEX_PREFIX}{space_id}_v{version}_{kind}"
+    return INDEXES.name(space_id, kind, version)
 
 
 def index_ddl(space: SpaceShape, name: str, kind: str, params: dict[str, Any]) -> str:
     """CREATE INDEX CONCURRENTLY on the space's cast expression, partial on its space_id."""
-    if space.dimension > MAX_INDEXED_DIMS[space.storage]:
+    if not space.indexed.indexable:
+        limit = vector_ddl.MAX_INDEXED_DIMS[space.storage]
         raise ValueError(
             f"{space.dimension}-d {space.storage} cannot be indexed by pgvector (limit "
-            f"{MAX_INDEXED_DIMS[space.storage]}); use halfvec storage or the exact index"
+            f"{limit}); use halfvec storage or the exact index"
         )
-    opclass = f"{space.storage}_{OPCLASS_SUFFIX[space.metric]}"
-    if kind == "hnsw":
-        options = f"m = {int(params['m'])}, ef_construction = {int(params['ef_construction'])}"
-    elif kind == "ivfflat":
-        options = f"lists = {int(params['lists'])}"
-    else:
-        raise ValueError(f"no index to build for {kind!r}")
-    return (
-        f"CREATE INDEX CONCURRENTLY {name} ON embeddings USING {kind} "
-        f"(({space.column_name}::{space.sql_type}) {opclass}) WITH ({options}) WHERE space_id = {space.id}"
-    )
+    return vector_ddl.index_ddl(INDEXES, space.id, space.indexed, name, kind, params)
 
 
 def build_index(conn: Connection, ddl: str, name: str, memory: str, workers: int) -> None:
     """Run an index build on an autocommit connection; a failed build leaves no invalid index."""
-    conn.execute(text("SELECT set_config('maintenance_work_mem', :m, false)"), {"m": memory})
-    conn.execute(
-        text("SELECT set_config('max_parallel_maintenance_workers', :w, false)"), {"w": str(workers)}
-    )
-    try:
-        conn.execute(text(ddl))
-    except BaseException:
-        drop_index(conn, name)
-        raise
-    finally:
-        conn.execute(text("RESET maintenance_work_mem"))
-        conn.execute(text("RESET max_parallel_maintenance_workers"))
+    vector_ddl.build_index(conn, ddl, name, memory, workers)
 
 
 def drop_index(conn: Connection, name: str | None) -> None:
     """Drop without blocking searches or writes (on an autocommit connection)."""
-    if name and re.fullmatch(r"[a-z0-9_]+", name):
-        conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+    vector_ddl.drop_index(conn, name)
 
 
 def vector_indexes(conn: Connection) -> dict[str, int]:
     """Per-space vector indexes that exist, by name, with the space id they serve."""
-    rows = conn.execute(
-        text("SELECT indexname FROM pg_indexes WHERE tablename = 'embeddings' AND indexname LIKE :p"),
-        {"p": f"{INDEX_PREFIX}%"},
-    ).scalars()
-    found: dict[str, int] = {}
-    for name in rows:
-        match = _INDEX_NAME.match(name)
-        if match:
-            found[name] = int(match.group(1))
-    return found
+    return vector_ddl.list_indexes(conn, INDEXES)
 
 
 def drop_orphaned_indexes(conn: Connection) -> list[str]:
     """Drop vector indexes whose space was deleted (e.g. with its project)."""
-    found = vector_indexes(conn)
-    if not found:
-        return []
-    live = set(
-        conn.execute(select(EmbeddingSpace.id).where(EmbeddingSpace.id.in_(set(found.values())))).scalars()
-    )
-    orphans = [name for name, space_id in found.items() if space_id not in live]
-    for name in orphans:
-        drop_index(conn, name)
-    return orphans
+    return vector_sweep.drop_orphaned_indexes(conn, INDEXES, EmbeddingSpace.id)
 
 
 def analyze(conn: Connection) -> None:

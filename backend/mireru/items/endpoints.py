@@ -34,8 +34,9 @@ async def _read_capped(upload: UploadFile, limit: int) -> bytes:
     if len(data) > limit:
         raise PayloadTooLarge(
             f"{upload.filename}: file is larger than the limit of {limit} bytes",
-            filename=upload.filename, max_bytes=limit,
-        )  # fmt: skip
+            filename=upload.filename,
+            max_bytes=limit,
+        )
     return data
 
 

@@ -39,8 +39,11 @@ def open_checked(data: bytes, filename: str, max_pixels: int) -> Image.Image:
                 raise TooManyPixels(
                     f"{filename}: {width}x{height} = {width * height} pixels is over the limit of "
                     f"{max_pixels}",
-                    filename=filename, width=width, height=height, max_pixels=max_pixels,
-                )  # fmt: skip
+                    filename=filename,
+                    width=width,
+                    height=height,
+                    max_pixels=max_pixels,
+                )
             fmt = image.format or ""
             if fmt not in MEDIA_TYPES:
                 raise UnsupportedMedia(

@@ -7,17 +7,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mireru import events
 from mireru.config import Settings
 from mireru.db import after_commit, after_rollback
-from mireru.embeddings import service as embeddings
 from mireru.errors import InvalidInput, NotFound
-from mireru.items import blobs as item_blobs
 from mireru.items import repository
+from mireru.items.events import ItemsAdded
 from mireru.items.images import inspect_image
 from mireru.items.schemas import BoxRead, ItemFilter, ItemRead, ItemUpdate, UploadedItem
 from mireru.models import Item, Project
 from mireru.storage import BlobStore
-from mireru.words import service as keywords
+from mireru.storage import references as blob_refs
 
 MAX_TEXT_CHARS = 100_000
 MAX_JSON_CHARS = 100_000
@@ -164,7 +164,7 @@ def add_images(
         for img in images
     ]
     created: list[str] = []
-    after_rollback(session, lambda: item_blobs.delete_unreferenced(session, blobs, created))
+    after_rollback(session, lambda: blob_refs.delete_unreferenced(session, blobs, created))
     results: list[tuple[Item, bool]] = []
     seen: dict[str, Item] = {}
     for img, info in zip(images, infos, strict=True):
@@ -195,10 +195,10 @@ def add_images(
         seen[digest] = item
         results.append((item, False))
     ids = [item.id for item, _ in results]
-    # After commit, new items are embedded into the project's active embedding space.
+    # Listeners queue work on the new items (embedding them, keyword vectors) for after commit.
     new_ids = [item.id for item, dup in results if not dup]
-    embeddings.follow_upload(session, settings, project.id, new_ids)
-    keywords.follow_upload(session, settings, project.id, new_ids)
+    if new_ids:
+        events.publish(ItemsAdded(session, settings, project.id, new_ids))
     loaded = {i.id: i for i in repository.get_many(session, project.id, ids)}
     return [(loaded[item.id], dup) for item, dup in results]
 
@@ -210,7 +210,7 @@ def to_uploaded(pairs: list[tuple[Item, bool]]) -> list[UploadedItem]:
 def delete_item(session: Session, blobs: BlobStore, item: Item) -> None:
     digests = {item.sha256, item.thumb_sha256}
     repository.delete(session, item)
-    after_commit(session, lambda: item_blobs.delete_unreferenced(session, blobs, digests))
+    after_commit(session, lambda: blob_refs.delete_unreferenced(session, blobs, digests))
 
 
 def update_item(session: Session, item: Item, data: ItemUpdate) -> Item:
@@ -237,5 +237,5 @@ def delete_items(session: Session, blobs: BlobStore, project: Project, item_ids:
     for item in items:
         session.delete(item)
     session.flush()
-    after_commit(session, lambda: item_blobs.delete_unreferenced(session, blobs, digests))
+    after_commit(session, lambda: blob_refs.delete_unreferenced(session, blobs, digests))
     return len(items)

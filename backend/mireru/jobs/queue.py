@@ -8,6 +8,7 @@ import redis
 from rq import Queue
 from sqlalchemy.orm import Session
 
+from mireru.config import Settings
 from mireru.db import after_commit
 from mireru.errors import ServiceUnavailable
 from mireru.jobs import repository as jobs_repo
@@ -28,6 +29,15 @@ class Dispatcher:
     def __init__(self, redis_url: str, job_timeout_s: int) -> None:
         self.redis_url = redis_url
         self.job_timeout_s = job_timeout_s
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "Dispatcher":
+        """The dispatcher for these settings: the configured Redis, else the embedded one of the
+        data dir (the one `mireru serve` and `mireru worker` start)."""
+        from mireru.services.redis import EmbeddedRedis
+
+        url = settings.redis_url or EmbeddedRedis(settings.services_dir / "redis").url
+        return cls(url, settings.job_timeout_s)
 
     @property
     def connection(self) -> "redis.Redis[bytes]":

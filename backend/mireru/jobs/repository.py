@@ -12,9 +12,14 @@ from mireru.models import Job
 
 def create(session: Session, kind: str, queue: str, project_id: int | None, params: dict[str, Any]) -> Job:
     job = Job(
-        id=uuid.uuid4().hex, kind=kind, queue=queue, project_id=project_id, params=params,
-        status="queued", progress={},
-    )  # fmt: skip
+        id=uuid.uuid4().hex,
+        kind=kind,
+        queue=queue,
+        project_id=project_id,
+        params=params,
+        status="queued",
+        progress={},
+    )
     session.add(job)
     session.flush()
     return job

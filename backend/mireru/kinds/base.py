@@ -67,13 +67,22 @@ class CommonParams(BaseModel):
         from mireru.ml.train.loop import LoopConfig
 
         return LoopConfig(
-            epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, weight_decay=self.weight_decay,
-            optimizer=self.optimizer, lr_schedule=self.lr_schedule, warmup_epochs=self.warmup_epochs,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+            optimizer=self.optimizer,
+            lr_schedule=self.lr_schedule,
+            warmup_epochs=self.warmup_epochs,
             early_stopping_patience=self.early_stopping_patience,
-            checkpoint_every_steps=self.checkpoint_every_steps, grad_clip_norm=self.grad_clip_norm,
-            device=self.device, amp=self.amp, seed=self.seed, num_workers=self.num_workers,
+            checkpoint_every_steps=self.checkpoint_every_steps,
+            grad_clip_norm=self.grad_clip_norm,
+            device=self.device,
+            amp=self.amp,
+            seed=self.seed,
+            num_workers=self.num_workers,
             log_every_steps=self.log_every_steps,
-        )  # fmt: skip
+        )
 
 
 BASE_MODEL = re.compile(r"^(tiny-cnn|(torchvision|open_clip):[^@\s]+(@\S+)?)$")

@@ -106,11 +106,16 @@ def _build_task(params: ClassifierParams, data: TrainingData) -> "TrainTask":
     if keys and len(data.train_extras) == len(data.train):
         check_measurement_keys(keys, data.train_extras)
     config = ClassifierConfig(
-        base_model=params.base_model, image_size=params.image_size, classes=tuple(data.classes),
-        measurement_keys=keys, class_weighting=params.class_weighting, sampler=params.sampler,
-        augmentation=params.augmentation, backbone_lr_scale=params.backbone_lr_scale,
+        base_model=params.base_model,
+        image_size=params.image_size,
+        classes=tuple(data.classes),
+        measurement_keys=keys,
+        class_weighting=params.class_weighting,
+        sampler=params.sampler,
+        augmentation=params.augmentation,
+        backbone_lr_scale=params.backbone_lr_scale,
         dropout=params.dropout,
-    )  # fmt: skip
+    )
     train = _records(data.train, data.train_extras, keys)
     val = _records(data.val, data.val_extras, keys)
     return ClassifierTask(config, train, val)

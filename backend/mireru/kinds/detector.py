@@ -121,13 +121,18 @@ def _build_task(params: DetectorParams, data: TrainingData) -> "TrainTask":
     from mireru.ml.detect.task import DetectorTask, DetectorTaskConfig
 
     config = DetectorTaskConfig(
-        model=params.model, classes=tuple(data.classes), image_size=params.image_size,
+        model=params.model,
+        classes=tuple(data.classes),
+        image_size=params.image_size,
         pretrained_backbone=params.pretrained_backbone,
-        trainable_backbone_layers=params.trainable_backbone_layers, hflip=params.hflip,
-        vflip=params.vflip, pretrained_lr_scale=params.pretrained_lr_scale,
-        score_threshold=params.score_threshold, nms_iou=params.nms_iou,
+        trainable_backbone_layers=params.trainable_backbone_layers,
+        hflip=params.hflip,
+        vflip=params.vflip,
+        pretrained_lr_scale=params.pretrained_lr_scale,
+        score_threshold=params.score_threshold,
+        nms_iou=params.nms_iou,
         max_detections=params.max_detections,
-    )  # fmt: skip
+    )
     train = box_records([path for path, _ in data.train], data.train_extras)
     val = box_records([path for path, _ in data.val], data.val_extras)
     return DetectorTask(config, train, val)

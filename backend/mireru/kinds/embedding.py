@@ -38,10 +38,13 @@ def _build_task(params: EmbeddingParams, data: TrainingData) -> "TrainTask":
     from mireru.ml.train.data import Record
 
     config = EmbeddingConfig(
-        base_model=params.base_model, image_size=params.image_size, embedding_dim=params.embedding_dim,
-        temperature=params.temperature, backbone_lr_scale=params.backbone_lr_scale,
+        base_model=params.base_model,
+        image_size=params.image_size,
+        embedding_dim=params.embedding_dim,
+        temperature=params.temperature,
+        backbone_lr_scale=params.backbone_lr_scale,
         classes=tuple(data.classes),
-    )  # fmt: skip
+    )
     train = [Record(path, target) for path, target in data.train]
     val = [Record(path, target) for path, target in data.val]
     return EmbeddingTask(config, train, val)

@@ -65,10 +65,13 @@ def _build_task(params: KeywordsParams, data: TrainingData) -> "TrainTask":
             f"model (train or import one, then activate it); {missing_note(used)}"
         )
     config = KeywordsConfig(
-        base_model=params.base_model, image_size=params.image_size, num_outputs=params.num_outputs,
-        pairing=params.pairing, leftover_weight=params.leftover_weight,
+        base_model=params.base_model,
+        image_size=params.image_size,
+        num_outputs=params.num_outputs,
+        pairing=params.pairing,
+        leftover_weight=params.leftover_weight,
         backbone_lr_scale=params.backbone_lr_scale,
-    )  # fmt: skip
+    )
     return KeywordsTask(config, vectors, train, val)
 
 

@@ -71,15 +71,24 @@ def _build_task(params: TripletParams, data: TrainingData) -> "TrainTask":
     from mireru.ml.train.data import Record
 
     config = MetricConfig(
-        base_model=params.base_model, image_size=params.image_size, embedding_dim=params.embedding_dim,
-        backbone_lr_scale=params.backbone_lr_scale, classes=tuple(data.classes), kind="triplet",
-    )  # fmt: skip
+        base_model=params.base_model,
+        image_size=params.image_size,
+        embedding_dim=params.embedding_dim,
+        backbone_lr_scale=params.backbone_lr_scale,
+        classes=tuple(data.classes),
+        kind="triplet",
+    )
     mining = MiningConfig(
-        strategy="search", engine=params.miner, k=params.search_k,
-        max_per_query=params.max_triplets_per_query, semi_hard_share=params.semi_hard_share,
-        margin=params.margin, ivf_lists=params.ivf_lists, ivf_probes=params.ivf_probes,
+        strategy="search",
+        engine=params.miner,
+        k=params.search_k,
+        max_per_query=params.max_triplets_per_query,
+        semi_hard_share=params.semi_hard_share,
+        margin=params.margin,
+        ivf_lists=params.ivf_lists,
+        ivf_probes=params.ivf_probes,
         positive=params.positive,
-    )  # fmt: skip
+    )
     train = [Record(path, target) for path, target in data.train]
     val = [Record(path, target) for path, target in data.val]
     return TripletTask(config, mining, train, val, seed=params.seed)

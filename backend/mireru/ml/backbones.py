@@ -86,9 +86,9 @@ def build_backbone(spec: BackboneSpec) -> Backbone:
         backbone = _open_clip(spec)
     elif spec.family == "torchvision":
         backbone = _torchvision(spec)
-    elif spec.family == "mireru":
-        backbone = _mireru(spec)
     else:
+        # "mireru" (a fine-tuned model version) is built by mireru.ml.embedding_net.backbone,
+        # which sits above this module.
         raise BackboneError(f"unknown model family {spec.family!r}")
     for module in backbone.modules():
         module.eval().requires_grad_(False)
@@ -276,15 +276,3 @@ def feature_dimension(backbone: Backbone) -> int:
     with torch.inference_mode():
         out = tower(torch.zeros(1, 3, size, size, device=param.device, dtype=param.dtype))
     return int(math.prod(out.shape[1:]))
-
-
-def _mireru(spec: BackboneSpec) -> Backbone:
-    """An `embedding` model version trained in Mireru; `spec.name` is the path of its file."""
-    from pathlib import Path
-
-    from mireru.ml.embedding_net.inference import TrainedEmbedder
-
-    trained = TrainedEmbedder(Path(spec.name)).load()
-    # Same input as training's eval transform: shorter side resized, centre crop, mean/std.
-    pre = Preprocess(trained.image_size, mean=trained.mean, std=trained.std, interpolation="bilinear")
-    return Backbone("mireru", trained.net, pre)

@@ -12,8 +12,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
 
-from mireru.ml.backbones import Backbone, BackboneSpec, Preprocess, build_backbone, feature_dimension
+from mireru.ml.backbones import Backbone, BackboneSpec, Preprocess, feature_dimension
 from mireru.ml.data import ImageBatch, decode_image
+from mireru.ml.embedding_net.backbone import any_backbone
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class Embedder:
         with self._lock:
             if self._backbone is not None:
                 return self
-            backbone = build_backbone(self.spec)
+            backbone = any_backbone(self.spec)
             for module in backbone.modules():
                 module.to(self.device, dtype=self.dtype)
                 if self.device.type == "cuda" and backbone.family == "torchvision":
@@ -88,9 +89,13 @@ class Embedder:
             self._backbone = backbone
             log.info(
                 "loaded %s %s (%s) on %s, %s, %d-d",
-                self.spec.family, self.spec.name, self.spec.pretrained, self.device, self.precision,
+                self.spec.family,
+                self.spec.name,
+                self.spec.pretrained,
+                self.device,
+                self.precision,
                 self._dimension,
-            )  # fmt: skip
+            )
         return self
 
     @property

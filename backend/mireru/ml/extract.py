@@ -121,9 +121,15 @@ def extract_files(
     embedder.load()
     on_cuda = embedder.device.type == "cuda"
     loader = image_loader(
-        records, embedder.preprocess, batch_size=batch_size, workers=workers, pin_memory=on_cuda,
-        draft=draft, gpu_decode=gpu_decode, prefetch_factor=prefetch_factor,
-    )  # fmt: skip
+        records,
+        embedder.preprocess,
+        batch_size=batch_size,
+        workers=workers,
+        pin_memory=on_cuda,
+        draft=draft,
+        gpu_decode=gpu_decode,
+        prefetch_factor=prefetch_factor,
+    )
     stats = run_batches(embedder, loader, len(records), sink, on_progress)
     if on_cuda:
         torch.cuda.synchronize(embedder.device)

@@ -1,18 +1,11 @@
-"""The process's loaded prediction models, by (model version, its file, device)."""
+"""The process's loaded prediction models, by (model version, its file, device), in the one
+model cache of the process (mireru.loaded_models), which feature extractors share."""
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from mireru import kinds
-from mireru.config import get_settings
-from mireru.loaded_models import LoadedModels
-
-
-@lru_cache(maxsize=1)
-def predictor_cache() -> LoadedModels[tuple[int, str, str], Any]:
-    """One per API or worker process."""
-    return LoadedModels(get_settings().model_cache_size)
+from mireru.loaded_models import models_in_process
 
 
 def loaded_predictor(version_id: int, kind: str, file_sha256: str, path: Path, device: str) -> Any:
@@ -21,6 +14,7 @@ def loaded_predictor(version_id: int, kind: str, file_sha256: str, path: Path, d
         from mireru.ml.embedder import resolve_device
 
         device = str(resolve_device(device))
-    return predictor_cache().get(
-        (version_id, file_sha256, device), lambda: kinds.get_kind(kind).load_inference(path, device)
+    return models_in_process().get(
+        ("predictor", version_id, file_sha256, device),
+        lambda: kinds.get_kind(kind).load_inference(path, device),
     )

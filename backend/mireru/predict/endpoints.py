@@ -42,9 +42,15 @@ ModelIdForm = Annotated[
 
 
 def _model_and_source(
-    session: Session, blobs: BlobStore, settings: Settings, project_id: int, kind: str,
-    model_id: int | None, item_id: int | None, file: UploadFile | None,
-) -> tuple[ModelVersion, service.Source]:  # fmt: skip
+    session: Session,
+    blobs: BlobStore,
+    settings: Settings,
+    project_id: int,
+    kind: str,
+    model_id: int | None,
+    item_id: int | None,
+    file: UploadFile | None,
+) -> tuple[ModelVersion, service.Source]:
     """What every single-image predict route starts with: the model to ask and the image."""
     project = get_project(session, project_id)
     version = service.pick_model(session, project.id, kind, model_id)
@@ -135,9 +141,11 @@ def keywords(
 
 
 @router.post(
-    "/projects/{project_id}/predict/batch", response_model=JobRead, status_code=202,
+    "/projects/{project_id}/predict/batch",
+    response_model=JobRead,
+    status_code=202,
     summary="Predict over items into suggestions",
-)  # fmt: skip
+)
 def batch_predict(
     project_id: DbId, data: BatchPredictRequest, session: SessionDep, dispatcher: DispatcherDep
 ) -> JobRead:
@@ -149,9 +157,11 @@ def batch_predict(
 
 
 @router.post(
-    "/projects/{project_id}/predict/crops", response_model=JobRead, status_code=202,
+    "/projects/{project_id}/predict/crops",
+    response_model=JobRead,
+    status_code=202,
     summary="Detect and store crops as items",
-)  # fmt: skip
+)
 def crops(project_id: DbId, data: CropRequest, session: SessionDep, dispatcher: DispatcherDep) -> JobRead:
     """Detect-then-retrieve: a background job runs the detector over the items matching
     `filters` and stores every detection as a new item (`source_item_id` and `source_box` say where
@@ -179,9 +189,10 @@ def list_suggestions(
 
 
 @router.post(
-    "/projects/{project_id}/suggestions/review", response_model=SuggestionReviewResult,
+    "/projects/{project_id}/suggestions/review",
+    response_model=SuggestionReviewResult,
     summary="Accept or reject suggestions",
-)  # fmt: skip
+)
 def review_suggestions(
     project_id: DbId, data: SuggestionReview, session: SessionDep
 ) -> SuggestionReviewResult:

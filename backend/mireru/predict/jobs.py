@@ -15,11 +15,11 @@ from mireru.items import repository as items_repo
 from mireru.items import service as items_service
 from mireru.items.repository import filter_conditions
 from mireru.items.schemas import ItemFilter
+from mireru.jobs.runtime import JobContext, Runtime, run_tracked
 from mireru.models import Item, ModelVersion, Project, Suggestion
 from mireru.predict import repository, service
 from mireru.predict.schemas import BatchPredictRequest, CropRequest
 from mireru.predict.words import keywords_for_images
-from mireru.worker.runtime import JobContext, Runtime, run_tracked
 
 CHUNK = 32
 SUGGESTION_KIND = {"classifier": "label", "detector": "box", "keywords": "keyword"}
@@ -64,9 +64,15 @@ def _suggestion(
     item: Item, kind: str, version: ModelVersion, value: str, score: float, **box: float
 ) -> Suggestion:
     return Suggestion(
-        project_id=item.project_id, item_id=item.id, kind=kind, value=value, score=score,
-        model_version_id=version.id, status="pending", **box,
-    )  # fmt: skip
+        project_id=item.project_id,
+        item_id=item.id,
+        kind=kind,
+        value=value,
+        score=score,
+        model_version_id=version.id,
+        status="pending",
+        **box,
+    )
 
 
 def _suggest(
@@ -82,19 +88,22 @@ def _suggest(
             ranked = model.predict(images, readings, top_k=request.top_k)
             return [
                 _suggestion(item, kind, version, label, float(p))
-                for item, classes in zip(items, ranked, strict=True) for label, p in classes
-            ]  # fmt: skip
+                for item, classes in zip(items, ranked, strict=True)
+                for label, p in classes
+            ]
         if request.kind == "detector":
             found = model.predict(images, score_threshold=request.min_score)
             return [
                 _suggestion(item, kind, version, b["label"], float(b["score"]), **{k: b[k] for k in "xywh"})
-                for item, boxes in zip(items, found, strict=True) for b in boxes
-            ]  # fmt: skip
+                for item, boxes in zip(items, found, strict=True)
+                for b in boxes
+            ]
         words = keywords_for_images(session, version.project_id, model, images)
         return [
             _suggestion(item, kind, version, w.word, w.score)
-            for item, found_words in zip(items, words, strict=True) for w in found_words
-        ]  # fmt: skip
+            for item, found_words in zip(items, words, strict=True)
+            for w in found_words
+        ]
 
     def work(session: Session, items: list[Item]) -> int:
         images = [service.load_item_image(rt.blobs, item) for item in items]
@@ -157,14 +166,21 @@ def _crops(rt: Runtime, version: ModelVersion, request: CropRequest) -> Callable
                 left, top, right, bottom = _crop_box(box, image.width, image.height, request.padding)
                 if right - left < request.min_size or bottom - top < request.min_size:
                     continue
-                source = {**{k: float(box[k]) for k in ("x", "y", "w", "h", "score")}, "label": box["label"],
-                          "model_id": version.id}  # fmt: skip
+                source = {
+                    **{k: float(box[k]) for k in ("x", "y", "w", "h", "score")},
+                    "label": box["label"],
+                    "model_id": version.id,
+                }
                 meta = {"source_item_id": item.id, "detected_label": box["label"]}
-                new_images.append(items_service.NewImage(
-                    filename=f"{item.filename}#{n}-{box['label']}.png"[:500],
-                    data=_png(image.crop((left, top, right, bottom))), metadata=meta,
-                    measurements=dict(item.measurements), text=item.text,
-                ))  # fmt: skip
+                new_images.append(
+                    items_service.NewImage(
+                        filename=f"{item.filename}#{n}-{box['label']}.png"[:500],
+                        data=_png(image.crop((left, top, right, bottom))),
+                        metadata=meta,
+                        measurements=dict(item.measurements),
+                        text=item.text,
+                    )
+                )
                 sources.append(source)
             if not new_images:
                 continue

@@ -16,6 +16,7 @@ from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.items import repository as items_repo
 from mireru.items.images import open_checked
 from mireru.jobs import repository as jobs_repo
+from mireru.jobs.queue import DEFAULT_QUEUE, Dispatcher
 from mireru.models import Item, Job, ModelVersion, Project, Suggestion
 from mireru.predict import repository
 from mireru.predict.cache import loaded_predictor
@@ -33,7 +34,6 @@ from mireru.predict.schemas import (
 from mireru.registry import repository as registry_repo
 from mireru.registry import service as registry
 from mireru.storage import BlobStore
-from mireru.worker.queues import DEFAULT_QUEUE, Dispatcher
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,13 @@ def load_item_image(blobs: BlobStore, item: Item) -> Image.Image:
 
 
 def source_of(
-    session: Session, blobs: BlobStore, settings: Settings, project: Project, item_id: int | None,
+    session: Session,
+    blobs: BlobStore,
+    settings: Settings,
+    project: Project,
+    item_id: int | None,
     upload: tuple[str, bytes] | None,
-) -> Source:  # fmt: skip
+) -> Source:
     """Exactly one of an item id or an uploaded image."""
     if (item_id is None) == (upload is None):
         raise InvalidInput(
@@ -120,9 +124,13 @@ def check_measurements(keys: Sequence[str], given: dict[str, float] | None) -> d
 
 
 def classify(
-    blobs: BlobStore, settings: Settings, version: ModelVersion, source: Source,
-    measurements: dict[str, float] | None, top_k: int,
-) -> ClassifyResponse:  # fmt: skip
+    blobs: BlobStore,
+    settings: Settings,
+    version: ModelVersion,
+    source: Source,
+    measurements: dict[str, float] | None,
+    top_k: int,
+) -> ClassifyResponse:
     model = predictor(blobs, version, settings.query_device)
     keys: list[str] = list(model.measurement_keys)
     if measurements is None and source.item is not None:
@@ -139,9 +147,14 @@ def classify(
 
 
 def detect(
-    blobs: BlobStore, settings: Settings, version: ModelVersion, source: Source,
-    score_threshold: float, nms_iou: float, max_detections: int,
-) -> DetectResponse:  # fmt: skip
+    blobs: BlobStore,
+    settings: Settings,
+    version: ModelVersion,
+    source: Source,
+    score_threshold: float,
+    nms_iou: float,
+    max_detections: int,
+) -> DetectResponse:
     model = predictor(blobs, version, settings.query_device)
     (found,) = model.predict(
         [source.image], score_threshold=score_threshold, nms_iou=nms_iou, max_detections=max_detections
@@ -220,9 +233,14 @@ def start_crops(session: Session, dispatcher: Dispatcher, project: Project, data
 
 
 def _enqueue(
-    session: Session, dispatcher: Dispatcher, project: Project, kind: str, func: str, version: ModelVersion,
+    session: Session,
+    dispatcher: Dispatcher,
+    project: Project,
+    kind: str,
+    func: str,
+    version: ModelVersion,
     request: dict[str, Any],
-) -> Job:  # fmt: skip
+) -> Job:
     job = jobs_repo.create(session, kind, DEFAULT_QUEUE, project.id, {**request, "model_id": version.id})
     kwargs = {"job_id": job.id, "project_id": project.id, "model_id": version.id, "request": request}
     dispatcher.enqueue_after_commit(session, DEFAULT_QUEUE, func, job.id, kwargs)

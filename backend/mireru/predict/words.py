@@ -36,9 +36,13 @@ def keywords_for_images(
 
 
 def predict_keywords(
-    session: Session, blobs: BlobStore, settings: Settings, version: ModelVersion, source: service.Source,
+    session: Session,
+    blobs: BlobStore,
+    settings: Settings,
+    version: ModelVersion,
+    source: service.Source,
     words_per_output: int,
-) -> KeywordsResponse:  # fmt: skip
+) -> KeywordsResponse:
     model = service.predictor(blobs, version, settings.query_device)
     (keywords,) = keywords_for_images(session, version.project_id, model, [source.image], words_per_output)
     return KeywordsResponse(

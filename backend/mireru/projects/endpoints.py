@@ -5,9 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from mireru.access.service import on_project_created, visible_projects
-from mireru.deps import BlobsDep, CurrentPrincipal, DbId, SessionDep, SettingsDep
-from mireru.projects import repository, service
-from mireru.projects.sample import SAMPLE_NAME, load_sample_project
+from mireru.deps import BlobsDep, CurrentPrincipal, DbId, SessionDep
+from mireru.projects import service
 from mireru.projects.schemas import ProjectCreate, ProjectList, ProjectRead, ProjectUpdate
 
 router = APIRouter(tags=["projects"])
@@ -17,32 +16,6 @@ router = APIRouter(tags=["projects"])
 def create_project(data: ProjectCreate, session: SessionDep, principal: CurrentPrincipal) -> ProjectRead:
     """Create an empty project; names are unique (409 if taken). The creator becomes its admin."""
     project = service.create_project(session, data)
-    on_project_created(session, principal, project)
-    return service.to_read(session, project)
-
-
-@router.post(
-    "/projects/sample",
-    response_model=ProjectRead,
-    status_code=201,
-    summary="Create the sample project",
-    responses={200: {"model": ProjectRead, "description": "It already exists"}},
-)
-def create_sample_project(
-    session: SessionDep,
-    blobs: BlobsDep,
-    settings: SettingsDep,
-    principal: CurrentPrincipal,
-    response: Response,
-) -> ProjectRead:
-    """Load the sample project (photos and handwritten digits from installed packages, with
-    labels, keywords and sensor readings); answers the existing one with 200 if it is there."""
-    existing = repository.get_by_name(session, SAMPLE_NAME)
-    if existing is not None:
-        response.status_code = 200
-        return service.to_read(session, existing)
-    project = load_sample_project(session, blobs, settings)
-    assert project is not None
     on_project_created(session, principal, project)
     return service.to_read(session, project)
 

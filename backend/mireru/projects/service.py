@@ -4,11 +4,11 @@ from sqlalchemy.orm import Session
 
 from mireru.db import after_commit
 from mireru.errors import Conflict, NotFound
-from mireru.items import blobs as item_blobs
 from mireru.models import Project
 from mireru.projects import repository
 from mireru.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from mireru.storage import BlobStore
+from mireru.storage import references as blob_refs
 
 
 def get_project(session: Session, project_id: int) -> Project:
@@ -60,4 +60,4 @@ def update_project(session: Session, project: Project, data: ProjectUpdate) -> P
 def delete_project(session: Session, blobs: BlobStore, project: Project) -> None:
     digests = repository.blob_digests(session, project.id)
     repository.delete(session, project)
-    after_commit(session, lambda: item_blobs.delete_unreferenced(session, blobs, digests))
+    after_commit(session, lambda: blob_refs.delete_unreferenced(session, blobs, digests))

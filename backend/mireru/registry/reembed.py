@@ -1,18 +1,31 @@
 """Deploying an embedding-producing version: the one hand-off from the registry to the retrieval
 engine (the embeddings domain), which embeds every item into a new space and switches search to
-it once the space is built (blue/green: search keeps answering from the old space meanwhile)."""
+it once the space is built (blue/green: search keeps answering from the old space meanwhile).
 
-import importlib.util
+The registry sits below the retrieval engine, so the engine installs itself here at start-up
+(`mireru.listeners`) rather than being imported: a hook with one provider, since the deployment
+records the job id the engine returns."""
+
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from mireru.errors import Conflict
+from mireru.jobs.queue import Dispatcher
 from mireru.models import ModelVersion, Project
-from mireru.worker.queues import Dispatcher
+
+StartReembedding = Callable[[Session, Dispatcher, Project, ModelVersion], str | None]
+
+_engine: list[StartReembedding] = []
+
+
+def install_retrieval_engine(start: StartReembedding) -> None:
+    """Make `start` the retrieval engine deployments hand embedding versions to."""
+    _engine[:] = [start]
 
 
 def retrieval_engine_available() -> bool:
-    return importlib.util.find_spec("mireru.embeddings") is not None
+    return bool(_engine)
 
 
 def start_reembedding(
@@ -26,10 +39,4 @@ def start_reembedding(
             model_version_id=model_version.id,
             project_id=project.id,
         )
-    from mireru.embeddings import service as embeddings
-    from mireru.embeddings.schemas import SpaceCreate
-
-    request = SpaceCreate(
-        model=model_version.id, name=f"{model_version.kind} v{model_version.version}", activate=True
-    )
-    return embeddings.create_space(session, dispatcher, project, request).job_id
+    return _engine[0](session, dispatcher, project, model_version)

@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mireru import kinds
+from mireru import events, kinds
 from mireru.db import after_commit
 from mireru.errors import Conflict, InvalidInput, NotFound
+from mireru.jobs.queue import Dispatcher
 from mireru.kinds.base import EMBEDDING_SLOT
 from mireru.models import Deployment, ModelVersion, Project, TrainingRun
 from mireru.registry import reembed, repository
+from mireru.registry.events import VersionDeployed
 from mireru.registry.schemas import (
     DeploymentRead,
     MetricRow,
@@ -23,7 +25,6 @@ from mireru.registry.schemas import (
     ModelVersionRead,
 )
 from mireru.storage import BlobStore
-from mireru.worker.queues import Dispatcher
 
 MAX_COMPARE = 20
 LOWER_IS_BETTER = ("loss", "error", "mae", "mse", "rmse")
@@ -31,11 +32,13 @@ LOWER_IS_BETTER = ("loss", "error", "mae", "mse", "rmse")
 
 def _read(version: ModelVersion, deployment: Deployment | None) -> ModelVersionRead:
     read = ModelVersionRead.model_validate(version)
-    return read.model_copy(update={
-        "deployed": deployment is not None,
-        "deployment": DeploymentRead.model_validate(deployment) if deployment is not None else None,
-        "download_url": f"/api/v1/projects/{version.project_id}/models/{version.id}/download",
-    })  # fmt: skip
+    return read.model_copy(
+        update={
+            "deployed": deployment is not None,
+            "deployment": DeploymentRead.model_validate(deployment) if deployment is not None else None,
+            "download_url": f"/api/v1/projects/{version.project_id}/models/{version.id}/download",
+        }
+    )
 
 
 def to_read(session: Session, version: ModelVersion) -> ModelVersionRead:
@@ -66,11 +69,17 @@ def register_version(
 ) -> ModelVersion:
     """The version a successful run made (called by the training job, in its final transaction)."""
     version = ModelVersion(
-        project_id=run.project_id, version=repository.next_version(session, run.project_id), run_id=run.id,
-        kind=run.kind, produces=produces, base_model=run.base_model, config=config,
+        project_id=run.project_id,
+        version=repository.next_version(session, run.project_id),
+        run_id=run.id,
+        kind=run.kind,
+        produces=produces,
+        base_model=run.base_model,
+        config=config,
         metrics={k: float(v) for k, v in metrics.items() if math.isfinite(v)},
-        file_sha256=file_sha256, size_bytes=size_bytes,
-    )  # fmt: skip
+        file_sha256=file_sha256,
+        size_bytes=size_bytes,
+    )
     return repository.add_version(session, version)
 
 
@@ -146,18 +155,20 @@ def _activate(
     if current is not None:
         repository.retire(session, current, now)
     deployment = Deployment(
-        project_id=project.id, slot=slot_of(version), model_version_id=version.id, active=True,
-        status="live", replaced_id=replaced_id, rollback_of=rollback_of,
-    )  # fmt: skip
+        project_id=project.id,
+        slot=slot_of(version),
+        model_version_id=version.id,
+        active=True,
+        status="live",
+        replaced_id=replaced_id,
+        rollback_of=rollback_of,
+    )
     if version.produces == "embedding":
         deployment.status = "reembedding"
         deployment.reembed_job_id = reembed.start_reembedding(session, dispatcher, project, version)
-    elif deployment.slot == "keywords":
-        # Search by words compares against the version's output vectors per item: store them.
-        from mireru.words.service import queue_keyword_vectors
-
-        queue_keyword_vectors(session, dispatcher, project.id, version.id)
-    return repository.add_deployment(session, deployment)
+    added = repository.add_deployment(session, deployment)
+    events.publish(VersionDeployed(session, dispatcher, project.id, version.id, added.slot))
+    return added
 
 
 def deploy(session: Session, dispatcher: Dispatcher, project: Project, version: ModelVersion) -> Deployment:

@@ -24,10 +24,9 @@ from mireru.items.repository import filter_conditions
 from mireru.items.schemas import ItemFilter
 from mireru.ml.words.phrases import normalise
 from mireru.models import WordModel
-from mireru.search.schemas import SearchHit
+from mireru.search.schemas import ExpandedKeyword, ItemWordSearchResponse, SearchHit
 from mireru.words import repository
 from mireru.words.queries import active_model, resolution, resolve_texts
-from mireru.words.schemas import ItemWordSearchResponse, KeywordScore
 
 MAX_KEYWORDS = 50_000  # project keywords considered by the fallback, most used first
 MAX_EXPANSION = 50  # nearest keywords whose items are ranked by the fallback
@@ -38,9 +37,13 @@ Combine = Literal["mean", "best"]
 def _hit(project_id: int, item_id: int, score: float, filename: str) -> SearchHit:
     base = f"/api/v1/projects/{project_id}/items/{item_id}"
     return SearchHit(
-        item_id=item_id, score=score, distance=1.0 - score, filename=filename,
-        thumbnail_url=f"{base}/thumbnail", image_url=f"{base}/image",
-    )  # fmt: skip
+        item_id=item_id,
+        score=score,
+        distance=1.0 - score,
+        filename=filename,
+        thumbnail_url=f"{base}/thumbnail",
+        image_url=f"{base}/image",
+    )
 
 
 def _queries(vectors: np.ndarray, combine: Combine) -> np.ndarray:
@@ -98,17 +101,22 @@ def search_items_by_words(
     if not why_not and version_id is not None and dimension is not None:
         rows = repository.items_by_output_vectors(session, version_id, dimension, queries, conditions, k)
         return ItemWordSearchResponse(
-            results=[_hit(project_id, *row) for row in rows], via="keyword-model",
-            model_version_id=version_id, **common,
-        )  # fmt: skip
+            results=[_hit(project_id, *row) for row in rows],
+            via="keyword-model",
+            model_version_id=version_id,
+            **common,
+        )
     scores = _keyword_scores(session, project_id, model, queries)
     rows = repository.items_by_keyword_scores(session, conditions, scores, k)
-    expanded = [KeywordScore(keyword=kw, score=s) for kw, s in list(scores.items())[:LISTED_EXPANSION]]
+    expanded = [ExpandedKeyword(keyword=kw, score=s) for kw, s in list(scores.items())[:LISTED_EXPANSION]]
     return ItemWordSearchResponse(
-        results=[_hit(project_id, *row) for row in rows], via="word-neighbours", model_version_id=None,
-        expanded_keywords=expanded, note=f"{why_not}; answered from the keywords nearest to the words",
+        results=[_hit(project_id, *row) for row in rows],
+        via="word-neighbours",
+        model_version_id=None,
+        expanded_keywords=expanded,
+        note=f"{why_not}; answered from the keywords nearest to the words",
         **common,
-    )  # fmt: skip
+    )
 
 
 def _keyword_scores(

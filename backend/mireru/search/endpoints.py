@@ -1,4 +1,4 @@
-"""HTTP routes for similarity search."""
+"""HTTP routes for similarity search: by item, vector, text or image, and by words."""
 
 import json
 from typing import Annotated, Any
@@ -8,10 +8,19 @@ from pydantic import ValidationError
 
 from mireru.deps import DbId, SessionDep, SettingsDep
 from mireru.errors import InvalidInput, PayloadTooLarge
-from mireru.search import service
-from mireru.search.schemas import SearchOptions, SearchRequest, SearchResponse
+from mireru.search import by_words, service
+from mireru.search.schemas import (
+    ItemWordSearchRequest,
+    ItemWordSearchResponse,
+    SearchOptions,
+    SearchRequest,
+    SearchResponse,
+)
+from mireru.words.schemas import PHRASE_RULE
 
 router = APIRouter(tags=["search"])
+# Search by words is documented with the word routes, where clients grouped by tag look.
+words_router = APIRouter(tags=["words"])
 
 
 @router.post("/projects/{project_id}/search", response_model=SearchResponse, summary="Search similar items")
@@ -61,3 +70,21 @@ def search_image(
     except ValidationError as exc:
         raise InvalidInput(f"invalid search options: {exc.errors()[0]['msg']}", field="filters") from exc
     return service.search(session, settings, project_id, options, service.Query(image=data))
+
+
+@words_router.post(
+    "/projects/{project_id}/search/words",
+    response_model=ItemWordSearchResponse,
+    summary="Search items by words",
+    description="The k items best matching one or more words, also words no item was tagged with, "
+    "among items matching `filters`. With a deployed keywords model whose item vectors are stored, "
+    "items are ranked by their output vector nearest to the words (`via` keyword-model); otherwise "
+    "by the project keywords nearest to the words in the word space (`via` word-neighbours). "
+    f"{PHRASE_RULE}",
+)
+def search_items_by_words(
+    project_id: DbId, request: ItemWordSearchRequest, session: SessionDep
+) -> ItemWordSearchResponse:
+    return by_words.search_items_by_words(
+        session, project_id, request.words, request.k, request.filters, request.combine
+    )

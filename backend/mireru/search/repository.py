@@ -24,16 +24,10 @@ from sqlalchemy.orm import Session
 
 from mireru.embeddings.repository import SpaceShape
 from mireru.models import Embedding, Item
+from mireru.vectors import settings as vector_settings
+
 
 # Both index kinds can exist for a moment while an index is replaced by one of the other kind.
-SCAN_SETTINGS = (
-    "SELECT set_config('hnsw.ef_search', %s, true), "
-    "set_config('hnsw.iterative_scan', 'relaxed_order', true), "
-    "set_config('hnsw.max_scan_tuples', %s, true), set_config('ivfflat.probes', %s, true), "
-    "set_config('ivfflat.iterative_scan', 'relaxed_order', true)"
-)
-
-
 @dataclass(frozen=True)
 class Hit:
     item_id: int
@@ -44,7 +38,9 @@ class Hit:
 def configure_scan(session: Session, ef_search: int, probes: int, max_scan_tuples: int) -> None:
     """Per-transaction (SET LOCAL) index scan settings: candidate list size, and iterative scans
     that keep reading the index until k rows pass the filter (up to max_scan_tuples)."""
-    session.connection().exec_driver_sql(SCAN_SETTINGS, (str(ef_search), str(max_scan_tuples), str(probes)))
+    vector_settings.configure_scan(
+        session, ef_search=ef_search, probes=probes, max_scan_tuples=max_scan_tuples, iterative=True
+    )
 
 
 def nearest_statement(

@@ -55,8 +55,9 @@ def pick_space(session: Session, project_id: int, space_id: int | None) -> Embed
                 raise Conflict(
                     f"project {project_id} has no active embedding space yet: space {building[0].id} is "
                     f"{building[0].status}; search works once it is ready",
-                    space_id=building[0].id, status=building[0].status,
-                )  # fmt: skip
+                    space_id=building[0].id,
+                    status=building[0].status,
+                )
             raise Conflict(
                 f"project {project_id} has no embedding space; create one with "
                 f"POST /api/v1/projects/{project_id}/spaces"
@@ -64,8 +65,9 @@ def pick_space(session: Session, project_id: int, space_id: int | None) -> Embed
     if space.status != "ready" or space.dimension is None:
         raise Conflict(
             f"embedding space {space.id} is {space.status}; search it once it is ready",
-            space_id=space.id, status=space.status,
-        )  # fmt: skip
+            space_id=space.id,
+            status=space.status,
+        )
     return space
 
 
@@ -108,9 +110,13 @@ def _self_distance(vector: np.ndarray, metric: str) -> float:
 def _hit(project_id: int, shape: SpaceShape, hit: repository.Hit) -> SearchHit:
     base = f"/api/v1/projects/{project_id}/items/{hit.item_id}"
     return SearchHit(
-        item_id=hit.item_id, score=shape.score(hit.distance), distance=hit.distance, filename=hit.filename,
-        thumbnail_url=f"{base}/thumbnail", image_url=f"{base}/image",
-    )  # fmt: skip
+        item_id=hit.item_id,
+        score=shape.score(hit.distance),
+        distance=hit.distance,
+        filename=hit.filename,
+        thumbnail_url=f"{base}/thumbnail",
+        image_url=f"{base}/image",
+    )
 
 
 def search(

@@ -1,4 +1,5 @@
-"""Blob bookkeeping for items: remove files no item references any more."""
+"""Which blobs items still reference, and removing the ones none does (after a commit that
+removed items, or a rollback that wrote files for nothing)."""
 
 from collections.abc import Iterable
 

@@ -1,16 +1,20 @@
-"""HTTP routes for system health."""
+"""HTTP routes for the platform itself: health and limits (public), background jobs (per the
+access policy: a job is visible to the members of its project)."""
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from mireru.deps import DispatcherDep, SessionDep, SettingsDep
+from mireru.jobs import service as jobs
+from mireru.jobs.schemas import JobRead
 from mireru.system import service
 from mireru.system.schemas import Health, Limits
 
-router = APIRouter(tags=["system"])
+public_router = APIRouter(tags=["system"])
+router = APIRouter(tags=["jobs"])
 
 
-@router.get(
+@public_router.get(
     "/health",
     response_model=Health,
     summary="Health of the database, pgvector, Redis and workers",
@@ -22,7 +26,7 @@ def health(session: SessionDep, dispatcher: DispatcherDep) -> JSONResponse:
     return JSONResponse(report.model_dump(), status_code=200 if report.status == "ok" else 503)
 
 
-@router.get("/limits", response_model=Limits, summary="Request limits")
+@public_router.get("/limits", response_model=Limits, summary="Request limits")
 def limits(settings: SettingsDep) -> Limits:
     """Largest upload, files per request, pixel count, import size and page size."""
     return Limits(
@@ -34,3 +38,9 @@ def limits(settings: SettingsDep) -> Limits:
         max_json_bytes=settings.max_json_bytes,
         max_json_depth=settings.max_json_depth,
     )
+
+
+@router.get("/jobs/{job_id}", response_model=JobRead, summary="Get a job's status and progress")
+def get_job(job_id: str, session: SessionDep) -> JobRead:
+    """Status (queued, running, succeeded, failed), progress with rate and ETA, result or error."""
+    return JobRead.model_validate(jobs.get_job(session, job_id))

@@ -5,8 +5,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mireru import __version__
+from mireru.jobs.queue import Dispatcher
 from mireru.system.schemas import ComponentHealth, DatabaseHealth, Health, WorkerInfo
-from mireru.worker.queues import Dispatcher
 
 
 def _database(session: Session) -> DatabaseHealth:

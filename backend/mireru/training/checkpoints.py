@@ -40,9 +40,14 @@ class BlobCheckpointStore:
             digest, _ = self.blobs.put_file(path)
         finally:
             path.unlink(missing_ok=True)
-        record = {"epoch": info.epoch, "step": info.step, "steps_per_epoch": info.steps_per_epoch,
-                  "global_step": info.global_step, "reason": info.reason,
-                  "saved_at": datetime.now(UTC).isoformat()}  # fmt: skip
+        record = {
+            "epoch": info.epoch,
+            "step": info.step,
+            "steps_per_epoch": info.steps_per_epoch,
+            "global_step": info.global_step,
+            "reason": info.reason,
+            "saved_at": datetime.now(UTC).isoformat(),
+        }
         with unit_of_work(self.sessions) as session:
             kept, previous = repository.swap_checkpoint(session, self.run_id, self.attempt, digest, record)
         if not kept:

@@ -39,8 +39,14 @@ class Snapshot:
         return summary
 
     def to_json(self) -> bytes:
-        body = {"format": SNAPSHOT_FORMAT, "classes": self.classes, "train": self.train, "val": self.val,
-                "skipped_multi": self.skipped_multi, "word_vectors": self.word_vectors}  # fmt: skip
+        body = {
+            "format": SNAPSHOT_FORMAT,
+            "classes": self.classes,
+            "train": self.train,
+            "val": self.val,
+            "skipped_multi": self.skipped_multi,
+            "word_vectors": self.word_vectors,
+        }
         return json.dumps(body, separators=(",", ":")).encode()
 
     @classmethod
@@ -90,9 +96,12 @@ def _extras(
 
 
 def _with_pairs(
-    session: Session, project_id: int, selection: DatasetSelection, chosen: list[list[repository.Candidate]],
+    session: Session,
+    project_id: int,
+    selection: DatasetSelection,
+    chosen: list[list[repository.Candidate]],
     skipped: set[int],
-) -> list[list[repository.Candidate]]:  # fmt: skip
+) -> list[list[repository.Candidate]]:
     """The chosen single-target items regrouped by explicit positive pairs (see positive_pairs),
     plus paired items that have no target of their own. Left-out (multi-label) items stay out."""
     splits = [*selection.train_splits, *selection.val_splits]
@@ -112,9 +121,13 @@ def _with_pairs(
 
 
 def resolve(
-    session: Session, project_id: int, selection: DatasetSelection, target: Target, seed: int,
+    session: Session,
+    project_id: int,
+    selection: DatasetSelection,
+    target: Target,
+    seed: int,
     positive_pairs: bool = False,
-) -> Snapshot:  # fmt: skip
+) -> Snapshot:
     """Single-valued targets (label, identity) take items with exactly one value: an item with
     several labels is ambiguous for a single-label kind and is left out (and counted).
     Multi-valued targets (keyword, box) take every item with at least one.

@@ -58,11 +58,16 @@ def _event(state: StreamState, name: str, data: Any) -> bytes:
 
 def _status(run: TrainingRun, model_version_id: int | None) -> dict[str, Any]:
     return {
-        "status": run.status, "attempt": run.attempt, "max_attempts": run.max_attempts,
-        "cancel_requested": run.cancel_requested, "device": run.device, "amp": run.amp,
-        "worker": run.worker, "error": run.error,
+        "status": run.status,
+        "attempt": run.attempt,
+        "max_attempts": run.max_attempts,
+        "cancel_requested": run.cancel_requested,
+        "device": run.device,
+        "amp": run.amp,
+        "worker": run.worker,
+        "error": run.error,
         "model_version_id": model_version_id,
-    }  # fmt: skip
+    }
 
 
 def _iso(when: datetime) -> str:
@@ -93,16 +98,33 @@ def poll(session: Session, project_id: int, run_id: int, state: StreamState) -> 
         for _, _, row in sorted(rows, key=lambda r: (r[0], r[1], r[2].id)):
             if isinstance(row, TrainingMetric):
                 state.cursor.metric_id = row.id
-                out.append(_event(state, "metric", {
-                    "name": row.name, "value": row.value, "step": row.step, "epoch": row.epoch,
-                    "attempt": row.attempt,
-                }))  # fmt: skip
+                out.append(
+                    _event(
+                        state,
+                        "metric",
+                        {
+                            "name": row.name,
+                            "value": row.value,
+                            "step": row.step,
+                            "epoch": row.epoch,
+                            "attempt": row.attempt,
+                        },
+                    )
+                )
             else:
                 state.cursor.log_id = row.id
-                out.append(_event(state, "log", {
-                    "level": row.level, "message": row.message, "attempt": row.attempt,
-                    "at": _iso(row.created_at),
-                }))  # fmt: skip
+                out.append(
+                    _event(
+                        state,
+                        "log",
+                        {
+                            "level": row.level,
+                            "message": row.message,
+                            "attempt": row.attempt,
+                            "at": _iso(row.created_at),
+                        },
+                    )
+                )
         if not finished or (len(points) < BATCH and len(lines) < BATCH):
             break
     if run.progress and run.progress != state.progress:

@@ -52,15 +52,29 @@ class DbReporter(Callback):
     # --- buffering -------------------------------------------------------------------------------
 
     def log(self, level: LogLevel, message: str) -> None:
-        self._logs.append({"run_id": self.run_id, "project_id": self.project_id, "attempt": self.attempt,
-                           "level": level, "message": message})  # fmt: skip
+        self._logs.append(
+            {
+                "run_id": self.run_id,
+                "project_id": self.project_id,
+                "attempt": self.attempt,
+                "level": level,
+                "message": message,
+            }
+        )
 
     def _points(self, progress: Progress, metrics: dict[str, float]) -> None:
         for name, value in metrics.items():
-            self._metrics.append({
-                "run_id": self.run_id, "project_id": self.project_id, "attempt": self.attempt,
-                "epoch": progress.epoch, "step": progress.global_step, "name": name, "value": float(value),
-            })  # fmt: skip
+            self._metrics.append(
+                {
+                    "run_id": self.run_id,
+                    "project_id": self.project_id,
+                    "attempt": self.attempt,
+                    "epoch": progress.epoch,
+                    "step": progress.global_step,
+                    "name": name,
+                    "value": float(value),
+                }
+            )
             self.latest[name] = float(value)
 
     def set(self, **values: Any) -> None:
@@ -71,14 +85,20 @@ class DbReporter(Callback):
 
     def on_start(self, info: StartInfo) -> None:
         self.set(device=info.device, amp=info.amp)
-        self.log("info", f"attempt {self.attempt} training on {info.device} (mixed precision {info.amp}"
-                         f"{f', {info.world_size} processes' if info.world_size > 1 else ''}): "
-                         f"{info.train_items} training and {info.val_items} validation items, "
-                         f"{info.steps_per_epoch} steps per epoch, {info.total_steps} in all")  # fmt: skip
+        self.log(
+            "info",
+            f"attempt {self.attempt} training on {info.device} (mixed precision {info.amp}"
+            f"{f', {info.world_size} processes' if info.world_size > 1 else ''}): "
+            f"{info.train_items} training and {info.val_items} validation items, "
+            f"{info.steps_per_epoch} steps per epoch, {info.total_steps} in all",
+        )
         if info.resumed_from is not None:
             r = info.resumed_from
-            self.log("info", f"resumed from the checkpoint at epoch {r.epoch} step {r.step} "
-                             f"(global step {r.global_step}); finished steps are not repeated")  # fmt: skip
+            self.log(
+                "info",
+                f"resumed from the checkpoint at epoch {r.epoch} step {r.step} "
+                f"(global step {r.global_step}); finished steps are not repeated",
+            )
         for note in info.notes:
             self.log("info", note)
         self.flush(force=True)
@@ -132,8 +152,9 @@ class DbReporter(Callback):
                 if self.progress is not None:
                     job_values["progress"] = self.progress
                 if "status" in final:
-                    job_values.update(status=final["status"], finished_at=final.get("finished_at"),
-                                      error=final.get("error"))  # fmt: skip
+                    job_values.update(
+                        status=final["status"], finished_at=final.get("finished_at"), error=final.get("error")
+                    )
                 if job_values:
                     repository.sync_job(session, self.job_id, **job_values)
         self._metrics, self._logs, self.values = [], [], {}

@@ -270,8 +270,18 @@ def add_logs(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def add_log(session: Session, run: TrainingRun, level: str, message: str) -> None:
-    add_logs(session, [{"run_id": run.id, "project_id": run.project_id, "attempt": run.attempt,
-                        "level": level, "message": message}])  # fmt: skip
+    add_logs(
+        session,
+        [
+            {
+                "run_id": run.id,
+                "project_id": run.project_id,
+                "attempt": run.attempt,
+                "level": level,
+                "message": message,
+            }
+        ],
+    )
 
 
 def swap_checkpoint(

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from mireru import kinds
 from mireru.db import unit_of_work
+from mireru.jobs.queue import redis_connection
+from mireru.jobs.runtime import Runtime, runtime
 from mireru.kinds.base import CommonParams, KindSpec
 from mireru.ml.train.callbacks import Callback, CallbackList, Progress
 from mireru.ml.train.distributed import DistContext
@@ -34,8 +36,6 @@ from mireru.training.lease import LEASE_LOST, Lease
 from mireru.training.reporter import DbReporter
 from mireru.training.schemas import DatasetSelection
 from mireru.training.service import cancel_key
-from mireru.worker.queues import redis_connection
-from mireru.worker.runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,16 @@ def _claim(rt: Runtime, run_id: int, attempt: int) -> Claimed | str:
             repository.sync_job(session, run.job_id, status="running", started_at=run.started_at)
         spec = kinds.get_kind(run.kind)
         return Claimed(
-            run_id=run.id, project_id=run.project_id, attempt=attempt, job_id=run.job_id, spec=spec,
-            params=spec.validate(run.params), selection=DatasetSelection.model_validate(run.dataset),
-            dataset_sha256=run.dataset_sha256, checkpoint_sha256=run.checkpoint_sha256,
-        )  # fmt: skip
+            run_id=run.id,
+            project_id=run.project_id,
+            attempt=attempt,
+            job_id=run.job_id,
+            spec=spec,
+            params=spec.validate(run.params),
+            selection=DatasetSelection.model_validate(run.dataset),
+            dataset_sha256=run.dataset_sha256,
+            checkpoint_sha256=run.checkpoint_sha256,
+        )
 
 
 def _snapshot(rt: Runtime, claimed: Claimed, reporter: DbReporter) -> Snapshot:
@@ -111,8 +117,11 @@ def _snapshot(rt: Runtime, claimed: Claimed, reporter: DbReporter) -> Snapshot:
     )
     if snapshot.skipped_multi:
         reporter.log("warning", f"{snapshot.skipped_multi} items have several labels and were left out")
-    reporter.log("info", f"dataset: {len(snapshot.train)} training and {len(snapshot.val)} validation items, "
-                         f"{len(snapshot.classes)} classes")  # fmt: skip
+    reporter.log(
+        "info",
+        f"dataset: {len(snapshot.train)} training and {len(snapshot.val)} validation items, "
+        f"{len(snapshot.classes)} classes",
+    )
     return snapshot
 
 
@@ -124,8 +133,11 @@ def _resume_state(rt: Runtime, claimed: Claimed, reporter: DbReporter) -> dict[s
     with unit_of_work(rt.sessions) as session:
         dropped = repository.delete_metrics_after(session, claimed.run_id, int(state["global_step"]))
     if dropped:
-        reporter.log("info", f"{dropped} metric points recorded after the checkpoint were dropped; "
-                             "they are recorded again as the run redoes those steps")  # fmt: skip
+        reporter.log(
+            "info",
+            f"{dropped} metric points recorded after the checkpoint were dropped; "
+            "they are recorded again as the run redoes those steps",
+        )
     return state
 
 
@@ -140,8 +152,12 @@ def _succeed(rt: Runtime, claimed: Claimed, result: FitResult, task: Any, report
         digest, _ = rt.blobs.put_file(path)
     finally:
         path.unlink(missing_ok=True)
-    config = {"params": claimed.params.model_dump(mode="json"), "model": bundle.get("config", {}),
-              "best_epoch": result.best_epoch, "epochs_completed": result.epochs_completed}  # fmt: skip
+    config = {
+        "params": claimed.params.model_dump(mode="json"),
+        "model": bundle.get("config", {}),
+        "best_epoch": result.best_epoch,
+        "epochs_completed": result.epochs_completed,
+    }
     registered: list[int] = []
 
     def register(session: Session) -> None:
@@ -170,8 +186,15 @@ def run_attempt(run_id: int, attempt: int, rq_job: Any = None) -> dict[str, Any]
         return {"run_id": run_id, "attempt": attempt, "skipped": claimed}
     settings = rt.settings
     connection = redis_connection(settings.redis_url) if settings.redis_url else None
-    reporter = DbReporter(rt.sessions, run_id, claimed.project_id, attempt, claimed.job_id,
-                          settings.training_progress_every_s, rq_job)  # fmt: skip
+    reporter = DbReporter(
+        rt.sessions,
+        run_id,
+        claimed.project_id,
+        attempt,
+        claimed.job_id,
+        settings.training_progress_every_s,
+        rq_job,
+    )
     lease = Lease(
         rt.sessions, run_id, attempt, settings.training_heartbeat_s, connection, cancel_key(run_id)
     ).start()

@@ -32,9 +32,11 @@ class DatasetSelection(BaseModel):
     )
     val_splits: list[SplitName] = Field(default=["val"])
     val_fraction: float = Field(
-        default=0.2, ge=0, le=0.5,
+        default=0.2,
+        ge=0,
+        le=0.5,
         description="when no selected item is in val_splits, hold out this share of the training items",
-    )  # fmt: skip
+    )
 
     @model_validator(mode="after")
     def _disjoint(self) -> "DatasetSelection":

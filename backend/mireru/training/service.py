@@ -11,6 +11,7 @@ from mireru import kinds
 from mireru.db import after_commit
 from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs import repository as jobs_repo
+from mireru.jobs.queue import TRAINING_QUEUE, Dispatcher
 from mireru.models import FINISHED_STATUSES, Project, TrainingRun
 from mireru.training import repository
 from mireru.training.dataset import resolve
@@ -22,7 +23,6 @@ from mireru.training.schemas import (
     TrainingRunDetail,
     TrainingRunRead,
 )
-from mireru.worker.queues import TRAINING_QUEUE, Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +43,15 @@ def rq_job_id(job_id: str, attempt: int) -> str:
 
 def list_kinds() -> list[KindRead]:
     return [
-        KindRead(kind=k.kind, title=k.title, description=k.description, produces=k.produces,
-                 params_schema=k.params_schema())
+        KindRead(
+            kind=k.kind,
+            title=k.title,
+            description=k.description,
+            produces=k.produces,
+            params_schema=k.params_schema(),
+        )
         for k in kinds.all_kinds()
-    ]  # fmt: skip
+    ]
 
 
 def _enqueue(session: Session, dispatcher: Dispatcher, run: TrainingRun) -> None:
@@ -105,12 +110,21 @@ def start_run(
     run = repository.add_run(
         session,
         TrainingRun(
-            project_id=project.id, job_id=job.id, kind=spec.kind, base_model=params.base,
-            params=params.model_dump(mode="json"), dataset=selection.model_dump(mode="json"),
-            dataset_summary={}, status="queued", progress={}, metrics={}, attempt=1,
-            max_attempts=max_attempts, cancel_requested=False,
+            project_id=project.id,
+            job_id=job.id,
+            kind=spec.kind,
+            base_model=params.base,
+            params=params.model_dump(mode="json"),
+            dataset=selection.model_dump(mode="json"),
+            dataset_summary={},
+            status="queued",
+            progress={},
+            metrics={},
+            attempt=1,
+            max_attempts=max_attempts,
+            cancel_requested=False,
         ),
-    )  # fmt: skip
+    )
     job.params = {"kind": spec.kind, "run_id": run.id}
     what = f"{items} selected items with {targets} {target} values"
     repository.add_log(
@@ -211,8 +225,12 @@ def resume_run(session: Session, dispatcher: Dispatcher, run: TrainingRun) -> Tr
     run.status, run.attempt, run.cancel_requested = "queued", run.attempt + 1, False
     run.max_attempts = max(run.max_attempts, run.attempt)
     run.error, run.finished_at, run.worker, run.heartbeat_at = None, None, None, None
-    repository.add_log(session, run, "info", f"resume requested: attempt {run.attempt} continues from "
-                                             f"{_checkpoint_text(run)}")  # fmt: skip
+    repository.add_log(
+        session,
+        run,
+        "info",
+        f"resume requested: attempt {run.attempt} continues from {_checkpoint_text(run)}",
+    )
     _mirror_job(session, run, now)
     run_id = run.id
     after_commit(session, lambda: _flag_cancel(dispatcher, run_id, on=False))

@@ -128,8 +128,13 @@ def _store(
         if snap.params.get("activate", True):
             repository.make_active(session, model)
     progress(cleaned.kept, cleaned.kept, "ready")
-    return {"word_model_id": snap.id, "dimension": dimension, "index": name if ddl else None,
-            "dropped_indexes": orphans, **cleaned.as_dict()}  # fmt: skip
+    return {
+        "word_model_id": snap.id,
+        "dimension": dimension,
+        "index": name if ddl else None,
+        "dropped_indexes": orphans,
+        **cleaned.as_dict(),
+    }
 
 
 # --- training -------------------------------------------------------------------------------------
@@ -167,9 +172,13 @@ def train_model(
     def body(snap: _Snapshot) -> dict[str, Any]:
         p = snap.params
         params = Word2VecParams(
-            vector_size=int(p["vector_size"]), window=int(p["window"]), min_count=int(p["min_count"]),
-            epochs=int(p["epochs"]), sg=bool(p["sg"]), seed=int(p.get("seed", 0)),
-        )  # fmt: skip
+            vector_size=int(p["vector_size"]),
+            window=int(p["window"]),
+            min_count=int(p["min_count"]),
+            epochs=int(p["epochs"]),
+            sg=bool(p["sg"]),
+            seed=int(p.get("seed", 0)),
+        )
         with tempfile.TemporaryDirectory(prefix="mireru-word2vec-") as tmp:
             corpus = Path(tmp) / "corpus.txt"
             _write_corpus(sessions, blobs, snap, corpus, progress)

@@ -1,4 +1,4 @@
-"""HTTP routes for word models, word queries and searching items by words."""
+"""HTTP routes for word models and word queries (searching items by words is in mireru.search)."""
 
 import tempfile
 from pathlib import Path
@@ -12,11 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from mireru.deps import BlobsDep, DbId, DispatcherDep, SessionDep, SettingsDep
 from mireru.errors import InvalidInput, PayloadTooLarge
 from mireru.projects.service import get_project
-from mireru.words import item_search, queries, service
+from mireru.words import queries, service
 from mireru.words.schemas import (
     PHRASE_RULE,
-    ItemWordSearchRequest,
-    ItemWordSearchResponse,
     VectorFormat,
     Word2VecParams,
     WordList,
@@ -86,19 +84,34 @@ async def train_word_model(
     Words are stored L2-normalised with an HNSW cosine index; the model becomes the project's
     active one when ready unless `activate` is false."""
     project = get_project(session, project_id)
-    params = _params({
-        "name": name, "vector_size": vector_size, "window": window, "min_count": min_count,
-        "epochs": epochs, "sg": sg, "include_items": include_items, "seed": seed, "activate": activate,
-    })  # fmt: skip
+    params = _params(
+        {
+            "name": name,
+            "vector_size": vector_size,
+            "window": window,
+            "min_count": min_count,
+            "epochs": epochs,
+            "sg": sg,
+            "include_items": include_items,
+            "seed": seed,
+            "activate": activate,
+        }
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path: Path | None = None
         if corpus is not None:
             path = Path(tmp) / "corpus"
             await run_in_threadpool(_spool, corpus, settings.max_import_bytes, path, "corpus")
         model = await run_in_threadpool(
-            service.start_training, session, blobs, dispatcher, project, params, path,
+            service.start_training,
+            session,
+            blobs,
+            dispatcher,
+            project,
+            params,
+            path,
             corpus.filename if corpus is not None else None,
-        )  # fmt: skip
+        )
     return service.to_read(session, model)
 
 
@@ -137,9 +150,18 @@ async def import_word_model(
         path = Path(tmp) / "upload"
         await run_in_threadpool(_spool, file, settings.max_import_bytes, path, "vector file")
         model = await run_in_threadpool(
-            service.start_import, session, blobs, dispatcher, project, path, filename, format, name, limit,
+            service.start_import,
+            session,
+            blobs,
+            dispatcher,
+            project,
+            path,
+            filename,
+            format,
+            name,
+            limit,
             activate,
-        )  # fmt: skip
+        )
     return service.to_read(session, model)
 
 
@@ -212,21 +234,3 @@ def word_neighbours(
 )
 def search_words(project_id: DbId, request: WordSearchRequest, session: SessionDep) -> WordNeighbours:
     return queries.search_words(session, project_id, request)
-
-
-@router.post(
-    "/projects/{project_id}/search/words",
-    response_model=ItemWordSearchResponse,
-    summary="Search items by words",
-    description="The k items best matching one or more words, also words no item was tagged with, "
-    "among items matching `filters`. With a deployed keywords model whose item vectors are stored, "
-    "items are ranked by their output vector nearest to the words (`via` keyword-model); otherwise "
-    "by the project keywords nearest to the words in the word space (`via` word-neighbours). "
-    f"{PHRASE_RULE}",
-)
-def search_items_by_words(
-    project_id: DbId, request: ItemWordSearchRequest, session: SessionDep
-) -> ItemWordSearchResponse:
-    return item_search.search_items_by_words(
-        session, project_id, request.words, request.k, request.filters, request.combine
-    )

@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from mireru.jobs.runtime import JobContext, run_tracked
 from mireru.words import building, keyword_vectors
-from mireru.worker.runtime import JobContext, run_tracked
 
 
 def _reporter(ctx: JobContext) -> building.Progress:

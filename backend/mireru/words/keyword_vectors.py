@@ -106,5 +106,11 @@ def fill(
             removed = repository.delete_other_versions(session, project_id, model_version_id)
         else:  # another version was deployed meanwhile: its own job fills its rows
             removed = repository.delete_keyword_vectors(session, project_id, model_version_id)
-    return {"model_version_id": model_version_id, "items": done, "vectors": stored, "removed": removed,
-            "failed": len(failed), "failed_items": failed[:MAX_LISTED_FAILURES]}  # fmt: skip
+    return {
+        "model_version_id": model_version_id,
+        "items": done,
+        "vectors": stored,
+        "removed": removed,
+        "failed": len(failed),
+        "failed_items": failed[:MAX_LISTED_FAILURES],
+    }

@@ -37,8 +37,9 @@ def active_model(session: Session, project_id: int) -> WordModel:
             raise Conflict(
                 f"project {project_id} has no active word model yet: word model {building[0].id} is "
                 f"{building[0].status}; word queries work once it is ready",
-                word_model_id=building[0].id, status=building[0].status,
-            )  # fmt: skip
+                word_model_id=building[0].id,
+                status=building[0].status,
+            )
         raise Conflict(
             f"project {project_id} has no active word model; train one (POST "
             f"/api/v1/projects/{project_id}/word-models) or import one (.../word-models/import)"
@@ -66,8 +67,9 @@ def resolve_texts(
         raise InvalidInput(
             f"not in the vocabulary of word model {model.id} ({model.name}): {listed}; neither the text, "
             "its words joined with '_', nor any of its words is a known word",
-            field="words", unknown=unknown,
-        )  # fmt: skip
+            field="words",
+            unknown=unknown,
+        )
     return found
 
 

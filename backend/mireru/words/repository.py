@@ -1,13 +1,11 @@
-"""Every query on word models, their words, and item keyword vectors; the binary COPY writer and
-the per-model vector index DDL.
+"""Every query on word models, their words, and item keyword vectors, and the model-shaped calls
+into `mireru.vectors` (binary COPY, per-model index DDL and sweeps).
 
 Like embedding spaces, all word models share the `words` table; a model's vectors are compared as
 `words.vector::vector(<dimension>)` with the literal predicate `word_model_id = <id>`, which is
 exactly the expression and predicate of its partial HNSW index.
 """
 
-import re
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,19 +25,21 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from mireru.models import Item, ItemKeyword, ItemKeywordVector, Job, Word, WordModel
+from mireru.vectors import copy as vector_copy
+from mireru.vectors import ddl as vector_ddl
+from mireru.vectors import settings as vector_settings
+from mireru.vectors import sweep as vector_sweep
 
 INDEX_PREFIX = "words_model_"
-_INDEX_NAME = re.compile(rf"^{INDEX_PREFIX}(\d+)_hnsw$")
-MAX_INDEXED_DIMS = 2000
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
-_COPY_TRAILER = struct.pack(">h", -1)
+# One HNSW index per model, built once when the model becomes ready: no versions, no IVFFlat.
+INDEXES = vector_ddl.IndexFamily("words", "word_model_id", INDEX_PREFIX, kinds=("hnsw",))
+_WORD_COLUMNS = ("word_model_id", "project_id", "word", "count", "vector")
 
 Record = tuple[str, np.ndarray, int]
 
@@ -172,30 +172,19 @@ def item_texts(
 
 def copy_payload(model_id: int, project_id: int, records: Sequence[Record]) -> bytes:
     """PostgreSQL binary COPY rows (word_model_id, project_id, word, count, vector)."""
-    ids = struct.pack(">hiiii", 5, 4, model_id, 4, project_id)
-    parts = [_COPY_HEADER]
-    for word, vector, count in records:
-        encoded = word.encode("utf-8")
-        values = np.asarray(vector, dtype=">f4").tobytes()
-        parts.append(
-            ids
-            + struct.pack(">i", len(encoded)) + encoded
-            + struct.pack(">iq", 8, count)
-            + struct.pack(">iHH", 4 + len(values), len(vector), 0) + values
-        )  # fmt: skip
-    parts.append(_COPY_TRAILER)
-    return b"".join(parts)
+    owner = (vector_copy.int4(model_id), vector_copy.int4(project_id))
+    rows = (
+        vector_copy.row(*owner, vector_copy.text(word), vector_copy.int8(count), vector_copy.vector(vector))
+        for word, vector, count in records
+    )
+    return vector_copy.payload(rows)
 
 
 def write_words(session: Session, model_id: int, project_id: int, records: Sequence[Record]) -> int:
     """Append words (unit vectors, distinct words) to a model with one binary COPY."""
     if not records:
         return 0
-    raw = session.connection().connection.driver_connection
-    with raw.cursor() as cur:  # type: ignore[union-attr]
-        copy_sql = "COPY words (word_model_id, project_id, word, count, vector) FROM STDIN (FORMAT BINARY)"
-        with cur.copy(copy_sql) as copy:
-            copy.write(copy_payload(model_id, project_id, records))
+    vector_copy.copy_in(session, "words", _WORD_COLUMNS, copy_payload(model_id, project_id, records))
     return len(records)
 
 
@@ -225,7 +214,7 @@ def fetch_vectors(session: Session, model_id: int, words: Sequence[str]) -> dict
 
 def configure_scan(session: Session, ef_search: int) -> None:
     """HNSW candidate list for this transaction (SET LOCAL): at least k, or k rows cannot come."""
-    session.connection().exec_driver_sql("SELECT set_config('hnsw.ef_search', %s, true)", (str(ef_search),))
+    vector_settings.configure_scan(session, ef_search=ef_search)
 
 
 def nearest_words(
@@ -257,54 +246,33 @@ def words_with_prefix(session: Session, model_id: int, prefix: str, limit: int) 
 
 
 def index_name(model_id: int) -> str:
-    return f"{INDEX_PREFIX}{model_id}_hnsw"
+    return INDEXES.name(model_id, "hnsw")
 
 
 def index_ddl(space: WordSpace, m: int = 16, ef_construction: int = 64) -> str | None:
     """CREATE INDEX CONCURRENTLY on the model's cast expression, partial on its id (None when
     the dimension is over pgvector's index limit: such models are searched exactly)."""
-    if space.dimension > MAX_INDEXED_DIMS:
+    column = vector_ddl.VectorColumn("vector", "vector", int(space.dimension), "cosine")
+    if not column.indexable:
         return None
-    return (
-        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index_name(space.id)} ON words USING hnsw "
-        f"((vector::vector({int(space.dimension)})) vector_cosine_ops) "
-        f"WITH (m = {int(m)}, ef_construction = {int(ef_construction)}) WHERE word_model_id = {int(space.id)}"
-    )
+    params = {"m": m, "ef_construction": ef_construction}
+    name = index_name(space.id)
+    return vector_ddl.index_ddl(INDEXES, space.id, column, name, "hnsw", params, if_not_exists=True)
 
 
 def build_index(conn: Connection, ddl: str, name: str, memory: str) -> None:
     """Run an index build on an autocommit connection; a failed build leaves no invalid index."""
-    conn.execute(text("SELECT set_config('maintenance_work_mem', :m, false)"), {"m": memory})
-    try:
-        conn.execute(text(ddl))
-        conn.execute(text("ANALYZE words"))
-    except BaseException:
-        drop_index(conn, name)
-        raise
-    finally:
-        conn.execute(text("RESET maintenance_work_mem"))
+    vector_ddl.build_index(conn, ddl, name, memory, analyze=("words",))
 
 
 def drop_index(conn: Connection, name: str | None) -> None:
     """Drop without blocking queries or writes (on an autocommit connection)."""
-    if name and re.fullmatch(r"[a-z0-9_]+", name):
-        conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+    vector_ddl.drop_index(conn, name)
 
 
 def drop_orphaned_indexes(conn: Connection) -> list[str]:
     """Drop word indexes whose model was deleted (by itself or with its project)."""
-    names = conn.execute(
-        text("SELECT indexname FROM pg_indexes WHERE tablename = 'words' AND indexname LIKE :p"),
-        {"p": f"{INDEX_PREFIX}%"},
-    ).scalars()
-    found = {name: int(m.group(1)) for name in names if (m := _INDEX_NAME.match(name))}
-    if not found:
-        return []
-    live = set(conn.execute(select(WordModel.id).where(WordModel.id.in_(set(found.values())))).scalars())
-    orphans = [name for name, model_id in found.items() if model_id not in live]
-    for name in orphans:
-        drop_index(conn, name)
-    return orphans
+    return vector_sweep.drop_orphaned_indexes(conn, INDEXES, WordModel.id)
 
 
 # --- item keywords and keyword vectors ------------------------------------------------------------
@@ -443,11 +411,17 @@ def write_keyword_vectors(
         )
     )
     values = [
-        {"model_version_id": model_version_id, "item_id": item_id, "slot": slot, "project_id": project_id,
-         "vector": vector, "norm": norm}
+        {
+            "model_version_id": model_version_id,
+            "item_id": item_id,
+            "slot": slot,
+            "project_id": project_id,
+            "vector": vector,
+            "norm": norm,
+        }
         for item_id, slot, vector, norm in rows
         if item_id in live
-    ]  # fmt: skip
+    ]
     if values:
         session.execute(insert(ItemKeywordVector), values)
     return len(values)

@@ -5,9 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mireru.items.schemas import ItemFilter
 from mireru.ml.words.vector_files import MAX_DIMENSION
-from mireru.search.schemas import SearchHit
 
 VectorFormat = Literal["word2vec-text", "word2vec-binary", "glove", "keyedvectors"]
 How = Literal["word", "phrase-token", "mean", "vector"]
@@ -109,47 +107,3 @@ class WordCount(BaseModel):
 class WordList(BaseModel):
     word_model_id: int
     words: list[WordCount]
-
-
-class ItemWordSearchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    words: list[str] = Field(
-        min_length=1, max_length=20, description="words or phrases (phrase rule), also ones no item has"
-    )
-    k: int = Field(default=10, ge=1, le=1000)
-    filters: ItemFilter = Field(default_factory=ItemFilter, description="only items matching all of these")
-    combine: Literal["mean", "best"] = Field(
-        default="mean",
-        description="mean: search with the mean of the words' vectors; best: score each item by the "
-        "word it is nearest to",
-    )
-
-    @model_validator(mode="after")
-    def _non_empty_words(self) -> "ItemWordSearchRequest":
-        for word in self.words:
-            if not word.strip() or len(word) > 500:
-                raise ValueError("every word must be 1 to 500 characters and not blank")
-        return self
-
-
-class KeywordScore(BaseModel):
-    keyword: str
-    score: float
-
-
-class ItemWordSearchResponse(BaseModel):
-    results: list[SearchHit]
-    k: int
-    via: Literal["keyword-model", "word-neighbours"] = Field(
-        description="keyword-model: nearest output vectors of the deployed keywords model; "
-        "word-neighbours: items tagged with the keywords nearest to the words in the word space"
-    )
-    combine: Literal["mean", "best"]
-    word_model_id: int
-    model_version_id: int | None = Field(description="the keywords model version (keyword-model path)")
-    words: list[Resolution]
-    expanded_keywords: list[KeywordScore] = Field(
-        default_factory=list, description="word-neighbours path: the nearest keywords used, best first"
-    )
-    note: str | None = Field(default=None, description="why the fallback path answered, when it did")

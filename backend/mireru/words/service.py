@@ -14,23 +14,22 @@ from sqlalchemy.orm import Session
 
 from mireru.config import Settings
 from mireru.db import after_commit
-from mireru.embeddings.service import dispatcher_for
 from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs import repository as jobs_repo
+from mireru.jobs.queue import DEFAULT_QUEUE, Dispatcher
 from mireru.ml.words.corpus import check_corpus
 from mireru.ml.words.errors import VectorFileError
 from mireru.ml.words.vector_files import Format, inspect_file
 from mireru.models import Project, WordModel
+from mireru.registry.service import deployed_version
 from mireru.storage import BlobStore
 from mireru.words import repository
 
 # The word-vector services other domains call (training snapshots, prediction, search):
-from mireru.words.item_search import search_items_by_words as search_items_by_words
 from mireru.words.queries import nearest_words_for_vectors as nearest_words_for_vectors
 from mireru.words.queries import vectors_for_words as vectors_for_words
 from mireru.words.queries import word_vectors_for as word_vectors_for
 from mireru.words.schemas import Word2VecParams, WordModelList, WordModelRead
-from mireru.worker.queues import DEFAULT_QUEUE, Dispatcher
 
 TRAIN_JOB = "mireru.words.jobs.run_train"
 IMPORT_JOB = "mireru.words.jobs.run_import"
@@ -77,12 +76,22 @@ def _reads(session: Session, models: list[WordModel]) -> list[WordModelRead]:
             status, error = "failed", died
         reads.append(
             WordModelRead(
-                id=m.id, project_id=m.project_id, name=m.name, source=m.source,
-                dimension=m.dimension, status=status, params=m.params, stats=m.stats, active=m.is_active,
-                job_id=m.job_id, progress=progress, error=error, created_at=m.created_at,
+                id=m.id,
+                project_id=m.project_id,
+                name=m.name,
+                source=m.source,
+                dimension=m.dimension,
+                status=status,
+                params=m.params,
+                stats=m.stats,
+                active=m.is_active,
+                job_id=m.job_id,
+                progress=progress,
+                error=error,
+                created_at=m.created_at,
                 updated_at=m.updated_at,
             )
-        )  # fmt: skip
+        )
     return reads
 
 
@@ -142,10 +151,15 @@ def start_training(
     model = repository.add_model(
         session,
         WordModel(
-            project_id=project.id, name=params.name or f"word2vec {params.vector_size}-d", source="trained",
-            status="queued", params=stored, stats={}, is_active=False,
+            project_id=project.id,
+            name=params.name or f"word2vec {params.vector_size}-d",
+            source="trained",
+            status="queued",
+            params=stored,
+            stats={},
+            is_active=False,
         ),
-    )  # fmt: skip
+    )
     _queue(session, dispatcher, model, "word_model_train", TRAIN_JOB, {})
     return model
 
@@ -179,16 +193,27 @@ def start_import(
         )
     digest, _ = blobs.put_file(upload)
     params: dict[str, Any] = {
-        "format": info.format, "filename": filename, "file_sha256": digest, "size_bytes": size,
-        "limit": limit or MAX_IMPORT_WORDS, "activate": activate, "checked_records": checked,
-    }  # fmt: skip
+        "format": info.format,
+        "filename": filename,
+        "file_sha256": digest,
+        "size_bytes": size,
+        "limit": limit or MAX_IMPORT_WORDS,
+        "activate": activate,
+        "checked_records": checked,
+    }
     model = repository.add_model(
         session,
         WordModel(
-            project_id=project.id, name=name or filename, source="imported", dimension=info.dimension,
-            status="queued", params=params, stats={}, is_active=False,
+            project_id=project.id,
+            name=name or filename,
+            source="imported",
+            dimension=info.dimension,
+            status="queued",
+            params=params,
+            stats={},
+            is_active=False,
         ),
-    )  # fmt: skip
+    )
     _queue(session, dispatcher, model, "word_model_import", IMPORT_JOB, {})
     return model
 
@@ -201,8 +226,9 @@ def activate(session: Session, model: WordModel) -> WordModel:
     if model.status != "ready":
         raise Conflict(
             f"word model {model.id} is {model.status}; only a ready model can be activated",
-            word_model_id=model.id, status=model.status,
-        )  # fmt: skip
+            word_model_id=model.id,
+            status=model.status,
+        )
     if not model.is_active:
         repository.make_active(session, model)
     return model
@@ -215,8 +241,9 @@ def delete_model(session: Session, blobs: BlobStore, dispatcher: Dispatcher, mod
     if model.status in UNFINISHED and _job_died(model, jobs) is None:
         raise Conflict(
             f"word model {model.id} is {model.status}; delete it once its job has finished",
-            word_model_id=model.id, status=model.status,
-        )  # fmt: skip
+            word_model_id=model.id,
+            status=model.status,
+        )
     digests = [d for d in (model.params.get("file_sha256"), model.params.get("corpus_sha256")) if d]
     orphaned = [str(d) for d in digests if not repository.blob_in_use(session, str(d), model.id)]
     project_id = model.project_id
@@ -228,17 +255,24 @@ def delete_model(session: Session, blobs: BlobStore, dispatcher: Dispatcher, mod
 
 
 def queue_keyword_vectors(
-    session: Session, dispatcher: Dispatcher, project_id: int, model_version_id: int,
+    session: Session,
+    dispatcher: Dispatcher,
+    project_id: int,
+    model_version_id: int,
     item_ids: list[int] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """Fill `item_keyword_vectors` with a keywords version's outputs for every item (or for
     `item_ids`), after the request commits; returns the job id."""
     params: dict[str, Any] = {"model_version_id": model_version_id}
     if item_ids is not None:
         params["items"] = len(item_ids)
     job = jobs_repo.create(session, "keyword_vectors", DEFAULT_QUEUE, project_id, params)
-    kwargs = {"job_id": job.id, "project_id": project_id, "model_version_id": model_version_id,
-              "item_ids": item_ids}  # fmt: skip
+    kwargs = {
+        "job_id": job.id,
+        "project_id": project_id,
+        "model_version_id": model_version_id,
+        "item_ids": item_ids,
+    }
     dispatcher.enqueue_after_commit(session, DEFAULT_QUEUE, FILL_JOB, job.id, kwargs)
     return job.id
 
@@ -246,10 +280,10 @@ def queue_keyword_vectors(
 def follow_upload(session: Session, settings: Settings, project_id: int, item_ids: list[int]) -> None:
     """New items get the deployed keywords version's output vectors too (once this transaction
     commits), so search by words finds them without another deploy."""
-    from mireru.registry.service import deployed_version
-
     if not item_ids:
         return
     version = deployed_version(session, project_id, "keywords")
     if version is not None:
-        queue_keyword_vectors(session, dispatcher_for(settings), project_id, version.id, list(item_ids))
+        queue_keyword_vectors(
+            session, Dispatcher.for_settings(settings), project_id, version.id, list(item_ids)
+        )

@@ -1,1 +1,2 @@
-"""Background work on RQ: queues, enqueue-after-commit, the worker entrypoint and job runtime."""
+"""The worker process: `mireru worker`'s entrypoint (RQ does the signal handling) and the reaper
+thread. Job bodies use the queue API in mireru.jobs; nothing outside the entrypoints imports this."""

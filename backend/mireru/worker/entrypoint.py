@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rq import Worker
 
-from mireru.worker.queues import QUEUES, redis_connection
+from mireru.jobs.queue import QUEUES, redis_connection
 
 if TYPE_CHECKING:
     from mireru.worker.reaper import Reaper
@@ -28,6 +28,10 @@ def preload() -> None:
     import mireru.embeddings.jobs
     import mireru.ml.extract
     import mireru.training.jobs  # noqa: F401
+    from mireru import listeners
+
+    # Jobs that add items or deploy versions publish events: their listeners must be connected.
+    listeners.register()
 
 
 def run_worker(redis_url: str, queues: list[str] | None = None, burst: bool = False) -> None:

@@ -17,8 +17,8 @@ from sqlalchemy.pool import NullPool
 from mireru.config import Settings
 from mireru.db import session_factory, unit_of_work
 from mireru.jobs import service as jobs
+from mireru.jobs.queue import Dispatcher
 from mireru.training import service as training
-from mireru.worker.queues import Dispatcher
 
 log = logging.getLogger(__name__)
 

@@ -241,27 +241,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/projects/sample": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Create the sample project
-         * @description Load the sample project (photos and handwritten digits from installed packages, with
-         *     labels, keywords and sensor readings); answers the existing one with 200 if it is there.
-         */
-        post: operations["create_sample_project_api_v1_projects_sample_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/projects/{project_id}": {
         parameters: {
             query?: never;
@@ -288,6 +267,27 @@ export interface paths {
          * @description Change the name and/or description.
          */
         patch: operations["update_project_api_v1_projects__project_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create the sample project
+         * @description Load the sample project (photos and handwritten digits from installed packages, with
+         *     labels, keywords and sensor readings); answers the existing one with 200 if it is there.
+         */
+        post: operations["create_sample_project_api_v1_projects_sample_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects/{project_id}/items": {
@@ -2168,6 +2168,13 @@ export interface components {
              */
             kind: "exact";
         };
+        /** ExpandedKeyword */
+        ExpandedKeyword: {
+            /** Keyword */
+            keyword: string;
+            /** Score */
+            score: number;
+        };
         /**
          * Fields
          * @description What the project's items carry, so filter forms can offer real keys and ranges.
@@ -2434,7 +2441,7 @@ export interface components {
              * Expanded Keywords
              * @description word-neighbours path: the nearest keywords used, best first
              */
-            expanded_keywords?: components["schemas"]["mireru__keywords__schemas__KeywordScore"][];
+            expanded_keywords?: components["schemas"]["ExpandedKeyword"][];
             /**
              * Note
              * @description why the fallback path answered, when it did
@@ -2508,6 +2515,16 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** KeywordScore */
+        KeywordScore: {
+            /** Word */
+            word: string;
+            /**
+             * Score
+             * @description cosine similarity of a model output to the word's vector
+             */
+            score: number;
+        };
         /** KeywordsResponse */
         KeywordsResponse: {
             model: components["schemas"]["ModelUsed"];
@@ -2517,7 +2534,7 @@ export interface components {
              * Keywords
              * @description best first; as many as the model found
              */
-            keywords: components["schemas"]["mireru__predict__schemas__KeywordScore"][];
+            keywords: components["schemas"]["KeywordScore"][];
         };
         /** KindRead */
         KindRead: {
@@ -3816,23 +3833,6 @@ export interface components {
             queues: string[];
             /** State */
             state: string;
-        };
-        /** KeywordScore */
-        mireru__keywords__schemas__KeywordScore: {
-            /** Keyword */
-            keyword: string;
-            /** Score */
-            score: number;
-        };
-        /** KeywordScore */
-        mireru__predict__schemas__KeywordScore: {
-            /** Word */
-            word: string;
-            /**
-             * Score
-             * @description cosine similarity of a model output to the word's vector
-             */
-            score: number;
         };
     };
     responses: never;
@@ -5397,116 +5397,6 @@ export interface operations {
             };
         };
     };
-    create_sample_project_api_v1_projects_sample_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description It already exists */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProjectRead"];
-                };
-            };
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProjectRead"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or wrong credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The caller lacks the role this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unknown id (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too large (bytes, pixels, files or rows) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not a supported file type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Invalid input; the message names the field and the problem */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A dependency (database, Redis) is down; retry shortly */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
     get_project_api_v1_projects__project_id__get: {
         parameters: {
             query?: never;
@@ -5731,6 +5621,116 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_sample_project_api_v1_projects_sample_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It already exists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectRead"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,9 +28,13 @@ def coloured(path: Path, channel: int | None, seed: int) -> str:
 
 
 def train_and_load(
-    tmp_path: Path, config: ClassifierConfig, train: list[ClassifierRecord], val: list[ClassifierRecord],
-    epochs: int = 6, lr: float = 0.01,
-) -> tuple[ClassifierPredictor, dict[str, float], dict[str, Any]]:  # fmt: skip
+    tmp_path: Path,
+    config: ClassifierConfig,
+    train: list[ClassifierRecord],
+    val: list[ClassifierRecord],
+    epochs: int = 6,
+    lr: float = 0.01,
+) -> tuple[ClassifierPredictor, dict[str, float], dict[str, Any]]:
     task = ClassifierTask(config, train, val)
     loop = LoopConfig(epochs=epochs, batch_size=16, lr=lr, device="cpu", num_workers=0, seed=0)
     result = fit(task, loop)
@@ -42,13 +46,20 @@ def train_and_load(
 
 
 def config(classes: list[str], keys: tuple[str, ...] = (), **over: Any) -> ClassifierConfig:
-    base: dict[str, Any] = {"base_model": "tiny-cnn", "image_size": 32, "classes": tuple(classes),
-                            "measurement_keys": keys, "augmentation": "none", "dropout": 0.0}  # fmt: skip
+    base: dict[str, Any] = {
+        "base_model": "tiny-cnn",
+        "image_size": 32,
+        "classes": tuple(classes),
+        "measurement_keys": keys,
+        "augmentation": "none",
+        "dropout": 0.0,
+    }
     return ClassifierConfig(**{**base, **over})
 
 
-def val_accuracy(predictor: ClassifierPredictor, records: list[ClassifierRecord],
-                 readings: list[dict[str, float]] | None) -> float:  # fmt: skip
+def val_accuracy(
+    predictor: ClassifierPredictor, records: list[ClassifierRecord], readings: list[dict[str, float]] | None
+) -> float:
     images = [Image.open(r.path) for r in records]
     top = predictor.predict(images, readings, top_k=1)
     names = predictor.classes
@@ -59,8 +70,9 @@ def test_a_tiny_classifier_learns_colour_classes_well_above_chance(tmp_path: Pat
     classes = sorted(CHANNELS)
     records = [
         ClassifierRecord(coloured(tmp_path / f"{name}{i}.png", CHANNELS[name], i * 3 + c), c)
-        for c, name in enumerate(classes) for i in range(24)
-    ]  # fmt: skip
+        for c, name in enumerate(classes)
+        for i in range(24)
+    ]
     train, val = records[::2] + records[1::4], records[3::4]
     predictor, metrics, bundle = train_and_load(
         tmp_path, config(classes, augmentation="inspection", class_weighting="balanced"), train, val
@@ -166,8 +178,10 @@ def test_the_task_checks_its_records(tmp_path: Path) -> None:
 
 
 def test_balanced_sampling_and_a_skewed_set_still_train(tmp_path: Path) -> None:
-    records = [ClassifierRecord(coloured(tmp_path / f"s{i}.png", 0 if i < 40 else 2, i), 0 if i < 40 else 1)
-               for i in range(48)]  # fmt: skip
+    records = [
+        ClassifierRecord(coloured(tmp_path / f"s{i}.png", 0 if i < 40 else 2, i), 0 if i < 40 else 1)
+        for i in range(48)
+    ]
     task = ClassifierTask(config(["red", "blue"], sampler="balanced"), records, records[36:])
     weights = task.sample_weights()
     assert weights is not None

@@ -174,8 +174,10 @@ def test_predict_returns_boxes_in_original_pixels(trained: tuple[Path, SceneSet,
         )
         for boxes in found
     ]
-    truths = [ImageBoxes.of([[x, y, x + w, y + h] for x, y, w, h, _ in s.boxes], [int(b[4]) for b in s.boxes])
-              for s in val.scenes]  # fmt: skip
+    truths = [
+        ImageBoxes.of([[x, y, x + w, y + h] for x, y, w, h, _ in s.boxes], [int(b[4]) for b in s.boxes])
+        for s in val.scenes
+    ]
     # Measured in original pixels, the predictor scores as the training-time evaluation did.
     assert mean_average_precision(detections, truths).map50 > 0.35
     for boxes, scene in zip(found, val.scenes, strict=True):

@@ -57,8 +57,14 @@ def test_a_class_with_boxes_but_no_detections_scores_zero() -> None:
 def test_duplicate_detections_are_false_positives() -> None:
     # A second, lower-scored copy of each box: recall reaches 1 before any false positive, so AP
     # stays 1; ranked above the true ones, the copies would cost precision.
-    dup = [ImageBoxes.of(np.concatenate([t.boxes, t.boxes]), np.concatenate([t.labels, t.labels]),
-                         [0.9] * len(t.labels) + [0.5] * len(t.labels)) for t in TRUTH]  # fmt: skip
+    dup = [
+        ImageBoxes.of(
+            np.concatenate([t.boxes, t.boxes]),
+            np.concatenate([t.labels, t.labels]),
+            [0.9] * len(t.labels) + [0.5] * len(t.labels),
+        )
+        for t in TRUTH
+    ]
     assert mean_average_precision(dup, TRUTH).map == 1.0
     single = [ImageBoxes.of([[0, 0, 10, 10], [0, 0, 10, 10]], [0, 0], [0.9, 0.8])]
     truth = [ImageBoxes.of([[0, 0, 10, 10], [50, 50, 60, 60]], [0, 0])]

@@ -37,10 +37,12 @@ def test_more_outputs_than_keywords_pairs_each_keyword_once() -> None:
 
 
 def test_batched_greedy_ignores_padding_and_keeps_pairs_of_images_that_ran_out() -> None:
-    dist = torch.tensor([
-        [[1.0, 2.0, 0.0], [2.0, 10.0, 0.0], [4.0, 4.0, 0.0]],  # two real keywords; a padded 0.0 column
-        [[9.0, 9.0, 9.0], [0.5, 9.0, 9.0], [9.0, 9.0, 9.0]],  # one real keyword
-    ])  # fmt: skip
+    dist = torch.tensor(
+        [
+            [[1.0, 2.0, 0.0], [2.0, 10.0, 0.0], [4.0, 4.0, 0.0]],  # two real keywords; a padded 0.0 column
+            [[9.0, 9.0, 9.0], [0.5, 9.0, 9.0], [9.0, 9.0, 9.0]],  # one real keyword
+        ]
+    )
     mask = torch.tensor([[True, True, False], [True, False, False]])
     pairs = greedy_assignment(dist, mask)
     assert pairs[0].nonzero().tolist() == [[0, 0], [2, 1]]  # output 2 (4.0) beats output 1 (10.0)

@@ -15,8 +15,9 @@ from tests.ml.metric.test_triplet_task import CONFIG, _records
 def _rank(rank: int, port: int, folder: str) -> None:
     import os
 
-    os.environ.update(RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank),
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))  # fmt: skip
+    os.environ.update(
+        RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port)
+    )
     records = [Record(str(Path(folder) / f"{i}.png"), i % 3) for i in range(24)]
     task = TripletTask(CONFIG, MiningConfig(), records[:18], records[18:])
     seen: list[torch.Tensor] = []

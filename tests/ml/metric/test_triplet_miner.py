@@ -52,9 +52,17 @@ def test_the_miner_returns_exactly_the_violating_negatives() -> None:
     # above it. Query 4 (90 deg): hardest positive 3 (cos 0.34); 2 (cos 0.98) above it, 1 (cos
     # 0.17) not. Query 5 (85 deg): hardest positive 3 (cos 0.42); 2 (cos 0.99) above it.
     expected = {
-        (0, 2, 3), (1, 2, 3), (2, 0, 5), (2, 0, 4), (2, 0, 3), (3, 4, 1), (3, 4, 0), (3, 4, 2),
-        (4, 3, 2), (5, 3, 2),
-    }  # fmt: skip
+        (0, 2, 3),
+        (1, 2, 3),
+        (2, 0, 5),
+        (2, 0, 4),
+        (2, 0, 3),
+        (3, 4, 1),
+        (3, 4, 0),
+        (3, 4, 2),
+        (4, 3, 2),
+        (5, 3, 2),
+    }
     assert _as_set(mined) == expected
     assert mined.queries == 6  # the lone class-2 item has no positive
     assert mined.violating_queries == 6

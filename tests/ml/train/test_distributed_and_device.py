@@ -43,15 +43,25 @@ def _ddp_rank(rank: int, world_size: int, port: int, out_dir: str) -> None:
     """One process of a 2-process CPU (Gloo) DDP run, as torchrun would start it."""
     import os
 
-    os.environ.update(RANK=str(rank), WORLD_SIZE=str(world_size), LOCAL_RANK=str(rank),
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))  # fmt: skip
+    os.environ.update(
+        RANK=str(rank),
+        WORLD_SIZE=str(world_size),
+        LOCAL_RANK=str(rank),
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+    )
     recorder, store = Recorder(), MemoryCheckpointStore()
     result = fit(LinearTask(), LoopConfig(epochs=2, batch_size=4, lr=0.1, device="cpu"), recorder, store)
     torch.save(
-        {"steps": len(recorder.steps), "epochs": len(recorder.epochs), "checkpoints": len(store.saved),
-         "global_step": result.global_step, "weights": result.model.state_dict()},
+        {
+            "steps": len(recorder.steps),
+            "epochs": len(recorder.epochs),
+            "checkpoints": len(store.saved),
+            "global_step": result.global_step,
+            "weights": result.model.state_dict(),
+        },
         Path(out_dir) / f"rank{rank}.pt",
-    )  # fmt: skip
+    )
     # Both ranks leave together: a rank tearing Gloo down while its peer still talks aborts it.
     torch.distributed.barrier()
     torch.distributed.destroy_process_group()

@@ -113,8 +113,16 @@ class DetectorPredictor:
             ):
                 if value < score or not 1 <= label <= len(classes):
                     continue
-                found.append({"label": classes[label - 1], "score": value,
-                              "x": x1, "y": y1, "w": x2 - x1, "h": y2 - y1})  # fmt: skip
+                found.append(
+                    {
+                        "label": classes[label - 1],
+                        "score": value,
+                        "x": x1,
+                        "y": y1,
+                        "w": x2 - x1,
+                        "h": y2 - y1,
+                    }
+                )
             found.sort(key=lambda d: -d["score"])
             results.append(found[:limit])
         return results

@@ -27,8 +27,9 @@ class ImageBoxes:
     scores: np.ndarray | None = None
 
     @classmethod
-    def of(cls, boxes: Sequence[Sequence[float]], labels: Sequence[int],
-           scores: Sequence[float] | None = None) -> "ImageBoxes":  # fmt: skip
+    def of(
+        cls, boxes: Sequence[Sequence[float]], labels: Sequence[int], scores: Sequence[float] | None = None
+    ) -> "ImageBoxes":
         return cls(
             np.asarray(boxes, dtype=np.float64).reshape(-1, 4),
             np.asarray(labels, dtype=np.int64).reshape(-1),

@@ -29,9 +29,14 @@ BACKBONE_ARCH: dict[str, str | None] = {
 }
 MODELS = tuple(BACKBONE_ARCH)
 # The longer image side each model is built for, unless a size is given.
-DEFAULT_SIZES = {TINY: 160, "fasterrcnn_mobilenet_v3_large_fpn": 640, "fasterrcnn_mobilenet_v2_fpn": 512,
-                 "fasterrcnn_mobilenet_v3_large_320_fpn": 320, "retinanet_resnet50_fpn": 640,
-                 "ssdlite320_mobilenet_v3_large": 320}  # fmt: skip
+DEFAULT_SIZES = {
+    TINY: 160,
+    "fasterrcnn_mobilenet_v3_large_fpn": 640,
+    "fasterrcnn_mobilenet_v2_fpn": 512,
+    "fasterrcnn_mobilenet_v3_large_320_fpn": 320,
+    "retinanet_resnet50_fpn": 640,
+    "ssdlite320_mobilenet_v3_large": 320,
+}
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,32 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-BACKGROUNDS = ("astronaut", "brick", "camera", "chelsea", "coffee", "grass", "gravel", "rocket",
-               "hubble_deep_field", "coins", "moon", "page", "retina", "immunohistochemistry")  # fmt: skip
-COLOURS = ((255, 64, 64), (64, 255, 64), (80, 160, 255), (255, 230, 40), (255, 80, 255), (40, 255, 255),
-           (255, 150, 30), (255, 255, 255))  # fmt: skip
+BACKGROUNDS = (
+    "astronaut",
+    "brick",
+    "camera",
+    "chelsea",
+    "coffee",
+    "grass",
+    "gravel",
+    "rocket",
+    "hubble_deep_field",
+    "coins",
+    "moon",
+    "page",
+    "retina",
+    "immunohistochemistry",
+)
+COLOURS = (
+    (255, 64, 64),
+    (64, 255, 64),
+    (80, 160, 255),
+    (255, 230, 40),
+    (255, 80, 255),
+    (40, 255, 255),
+    (255, 150, 30),
+    (255, 255, 255),
+)
 DEFAULT_DIGITS = (0, 1, 4, 7)
 
 

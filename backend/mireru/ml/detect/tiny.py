@@ -14,8 +14,13 @@ class TinyBackbone(nn.Sequential):
     then a plain and a dilated one to widen the receptive field without shrinking the map."""
 
     def __init__(self, width: int = 32) -> None:
-        specs = [(3, width, 2, 1), (width, width, 2, 1), (width, 2 * width, 2, 1),
-                 (2 * width, 2 * width, 1, 1), (2 * width, 2 * width, 1, 2)]  # fmt: skip
+        specs = [
+            (3, width, 2, 1),
+            (width, width, 2, 1),
+            (width, 2 * width, 2, 1),
+            (2 * width, 2 * width, 1, 1),
+            (2 * width, 2 * width, 1, 2),
+        ]
         layers: list[nn.Module] = []
         for cin, cout, stride, dilation in specs:
             layers += [

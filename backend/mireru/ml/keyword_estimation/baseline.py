@@ -123,16 +123,19 @@ class BceTask(TrainTask):
         return loss, int(images.shape[0])
 
     def notes(self) -> list[str]:
-        return [f"multi-label baseline: {self.config.base_model} backbone ({self._feature_dim}-d features) "
-                f"-> {len(self.words)} sigmoid outputs (binary cross-entropy)"]  # fmt: skip
+        return [
+            f"multi-label baseline: {self.config.base_model} backbone ({self._feature_dim}-d features) "
+            f"-> {len(self.words)} sigmoid outputs (binary cross-entropy)"
+        ]
 
     def evaluate(self, model: nn.Module, ctx: EvalContext) -> dict[str, float]:
         if not self.val_records:
             return {}
         data = KeywordImages(
-            [r.path for r in self.val_records], self.val_targets,
+            [r.path for r in self.val_records],
+            self.val_targets,
             eval_transform(self.config.image_size, self._mean, self._std),
-        )  # fmt: skip
+        )
         loader = DataLoader(
             data, batch_size=ctx.batch_size, num_workers=ctx.num_workers, collate_fn=collate_keywords
         )
@@ -146,24 +149,30 @@ class BceTask(TrainTask):
         counts = SetEvaluator(probs, None, truth).counts(choice.threshold)
         ranked = at_k(probs, truth, RANK_K)
         return {
-            "val/f1": choice.f1, "val/count_error": counts.count_error(), "val/threshold": choice.threshold,
-            f"val/precision@{RANK_K}": ranked.precision, f"val/recall@{RANK_K}": ranked.recall,
+            "val/f1": choice.f1,
+            "val/count_error": counts.count_error(),
+            "val/threshold": choice.threshold,
+            f"val/precision@{RANK_K}": ranked.precision,
+            f"val/recall@{RANK_K}": ranked.recall,
             f"val/f1@{RANK_K}": ranked.f1,
-        }  # fmt: skip
+        }
 
     def export(self, model: nn.Module, metrics: dict[str, float]) -> dict[str, Any]:
         return {
             "format": MODEL_FORMAT,
             "kind": BCE_KIND,
             "config": {
-                "base_model": self.config.base_model, "image_size": self.config.image_size,
-                "feature_dim": self._feature_dim, "mean": list(self._mean), "std": list(self._std),
+                "base_model": self.config.base_model,
+                "image_size": self.config.image_size,
+                "feature_dim": self._feature_dim,
+                "mean": list(self._mean),
+                "std": list(self._std),
                 "threshold": float(metrics.get("val/threshold", DEFAULT_THRESHOLD)),
                 "words": list(self.words),
             },
             "metrics": dict(metrics),
             "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-        }  # fmt: skip
+        }
 
 
 class BcePredictor:

@@ -151,8 +151,10 @@ class KeywordsTask(TrainTask):
             )
         over = sum(1 for t in self.train_targets if len(t) > cfg.num_outputs)
         if over:
-            lines.append(f"{over} training items have more keywords than the {cfg.num_outputs} outputs; "
-                         "only that many of their keywords are learned per step")  # fmt: skip
+            lines.append(
+                f"{over} training items have more keywords than the {cfg.num_outputs} outputs; "
+                "only that many of their keywords are learned per step"
+            )
         return lines
 
     # --- evaluation ------------------------------------------------------------------------------

@@ -223,11 +223,15 @@ class MetricTask(BackboneTask):
         g_targets = torch.cat([self.targets(gallery_records), self.targets(self.val_records)])
         n_train = len(gallery_records)
         scores = retrieval_scores(
-            val_vecs.cpu().numpy(), self.targets(self.val_records).numpy(),
-            gallery.cpu().numpy(), g_targets.numpy(),
+            val_vecs.cpu().numpy(),
+            self.targets(self.val_records).numpy(),
+            gallery.cpu().numpy(),
+            g_targets.numpy(),
             query_ids=torch.arange(n_train, n_train + len(self.val_records)).numpy(),
-            gallery_ids=torch.arange(len(gallery)).numpy(), ks=(1, 5), per_class=False,
-        )  # fmt: skip
+            gallery_ids=torch.arange(len(gallery)).numpy(),
+            ks=(1, 5),
+            per_class=False,
+        )
         return {
             "val/recall@1": scores.recall[1],
             "val/recall@5": scores.recall[5],

@@ -98,10 +98,15 @@ class TripletTask(MetricTask):
         extract_s = time.perf_counter() - started
         m = self.mining
         miner = SearchTripletMiner(
-            self.engine, k=m.k, max_per_query=m.max_per_query, semi_hard_share=m.semi_hard_share,
-            margin=m.margin, max_positives=m.max_positives, positive=m.positive,
+            self.engine,
+            k=m.k,
+            max_per_query=m.max_per_query,
+            semi_hard_share=m.semi_hard_share,
+            margin=m.margin,
+            max_positives=m.max_positives,
+            positive=m.positive,
             seed=self.seed * 1_000_003 + ctx.epoch,
-        )  # fmt: skip
+        )
         mined = miner.mine(vectors, self.targets(self.train_records).to(ctx.device))
         metrics = {
             "mining/triplets": float(len(mined)),

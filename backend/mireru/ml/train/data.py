@@ -25,25 +25,29 @@ class Record:
 def train_transform(
     size: int, mean: Sequence[float] = IMAGENET_MEAN, std: Sequence[float] = IMAGENET_STD
 ) -> v2.Transform:
-    return v2.Compose([
-        v2.RandomResizedCrop(size, scale=(0.6, 1.0), antialias=True),
-        v2.RandomHorizontalFlip(),
-        v2.ToImage(),
-        v2.ToDtype(torch.float32, scale=True),
-        v2.Normalize(list(mean), list(std)),
-    ])  # fmt: skip
+    return v2.Compose(
+        [
+            v2.RandomResizedCrop(size, scale=(0.6, 1.0), antialias=True),
+            v2.RandomHorizontalFlip(),
+            v2.ToImage(),
+            v2.ToDtype(torch.float32, scale=True),
+            v2.Normalize(list(mean), list(std)),
+        ]
+    )
 
 
 def eval_transform(
     size: int, mean: Sequence[float] = IMAGENET_MEAN, std: Sequence[float] = IMAGENET_STD
 ) -> v2.Transform:
-    return v2.Compose([
-        v2.Resize(size, antialias=True),
-        v2.CenterCrop(size),
-        v2.ToImage(),
-        v2.ToDtype(torch.float32, scale=True),
-        v2.Normalize(list(mean), list(std)),
-    ])  # fmt: skip
+    return v2.Compose(
+        [
+            v2.Resize(size, antialias=True),
+            v2.CenterCrop(size),
+            v2.ToImage(),
+            v2.ToDtype(torch.float32, scale=True),
+            v2.Normalize(list(mean), list(std)),
+        ]
+    )
 
 
 def load_rgb(path: str | Path) -> Image.Image:

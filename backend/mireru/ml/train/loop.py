@@ -115,9 +115,13 @@ class _Loop:
         self.train_ds = task.train_dataset()
         n = len(self.train_ds)  # type: ignore[arg-type]
         self.sampler = ShardedSampler(
-            n, dist_ctx.rank, dist_ctx.world_size, shuffle=True, seed=config.seed,
+            n,
+            dist_ctx.rank,
+            dist_ctx.world_size,
+            shuffle=True,
+            seed=config.seed,
             weights=task.sample_weights(),
-        )  # fmt: skip
+        )
         per_rank, bs = self.sampler.per_rank, config.batch_size
         # A last batch of one example breaks batch norm in train mode: drop it rather than crash.
         self.drop_last = per_rank > bs and per_rank % bs == 1
@@ -218,10 +222,16 @@ class _Loop:
         left = self.total_steps - self.global_step
         eta = elapsed / steps_done * left if steps_done else None
         return Progress(
-            epoch=epoch, epochs=self.config.epochs, step=step, steps_per_epoch=self.steps_per_epoch,
-            global_step=self.global_step, total_steps=self.total_steps,
-            items_per_s=items / elapsed if elapsed > 0 else 0.0, eta_s=eta, elapsed_s=elapsed,
-        )  # fmt: skip
+            epoch=epoch,
+            epochs=self.config.epochs,
+            step=step,
+            steps_per_epoch=self.steps_per_epoch,
+            global_step=self.global_step,
+            total_steps=self.total_steps,
+            items_per_s=items / elapsed if elapsed > 0 else 0.0,
+            eta_s=eta,
+            elapsed_s=elapsed,
+        )
 
     def stop_requested(self) -> str | None:
         reason = self.cb.stop_reason() if self.dist.is_main else None
@@ -236,10 +246,15 @@ class _Loop:
     def start_epoch(self, epoch: int) -> None:
         """The task's per-epoch hook, on every rank, with the unwrapped model."""
         ctx = EpochContext(
-            self.device, self.config.batch_size, self.config.num_workers, self.plan.amp_dtype,
-            epoch=epoch, is_main=self.dist.is_main, log=lambda message: self.cb.on_log("info", message),
+            self.device,
+            self.config.batch_size,
+            self.config.num_workers,
+            self.plan.amp_dtype,
+            epoch=epoch,
+            is_main=self.dist.is_main,
+            log=lambda message: self.cb.on_log("info", message),
             share=self.dist.share,
-        )  # fmt: skip
+        )
         self.task.on_epoch_start(self.model, ctx)
 
     def train_step(self, batch: Any) -> tuple[float, int]:
@@ -294,12 +309,19 @@ class _Loop:
 
     def run(self) -> FitResult:
         cb, config = self.cb, self.config
-        cb.on_start(StartInfo(
-            device=str(self.device), amp=self.plan.amp_name, world_size=self.dist.world_size,
-            train_items=len(self.train_ds), val_items=self.task.val_size(),  # type: ignore[arg-type]
-            steps_per_epoch=self.steps_per_epoch, total_steps=self.total_steps,
-            resumed_from=self.resumed_from, notes=self.task.notes(),
-        ))  # fmt: skip
+        cb.on_start(
+            StartInfo(
+                device=str(self.device),
+                amp=self.plan.amp_name,
+                world_size=self.dist.world_size,
+                train_items=len(self.train_ds),  # type: ignore[arg-type]
+                val_items=self.task.val_size(),
+                steps_per_epoch=self.steps_per_epoch,
+                total_steps=self.total_steps,
+                resumed_from=self.resumed_from,
+                notes=self.task.notes(),
+            )
+        )
         started, steps_done, items = time.monotonic(), 0, 0
         epochs_completed = self.epoch - 1
         for epoch in range(self.epoch, config.epochs + 1):
@@ -334,8 +356,11 @@ class _Loop:
             self.save(epoch, self.steps_per_epoch, "epoch")
             if stop_early:
                 best = f"best {self.best} at epoch {self.best_epoch}"
-                cb.on_log("info", f"early stopping after epoch {epoch}: {self.task.monitor} has not "
-                                  f"improved for {self.bad_epochs} epochs ({best})")  # fmt: skip
+                cb.on_log(
+                    "info",
+                    f"early stopping after epoch {epoch}: {self.task.monitor} has not "
+                    f"improved for {self.bad_epochs} epochs ({best})",
+                )
                 return self.result("completed", "early stopping", epochs_completed)
         return self.result("completed", None, epochs_completed)
 
@@ -351,10 +376,17 @@ class _Loop:
                     "info", f"keeping the weights of epoch {self.best_epoch}, the best by {self.task.monitor}"
                 )
         return FitResult(
-            status=status, reason=reason, epochs_completed=epochs, global_step=self.global_step,
-            metrics=metrics, best_epoch=self.best_epoch, model=self.model, device=str(self.device),
-            amp=self.plan.amp_name, history=list(self.history),
-        )  # fmt: skip
+            status=status,
+            reason=reason,
+            epochs_completed=epochs,
+            global_step=self.global_step,
+            metrics=metrics,
+            best_epoch=self.best_epoch,
+            model=self.model,
+            device=str(self.device),
+            amp=self.plan.amp_name,
+            history=list(self.history),
+        )
 
 
 def fit(

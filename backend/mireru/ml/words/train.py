@@ -65,9 +65,14 @@ def train_word2vec(corpus: Path, params: Word2VecParams, on_epoch: EpochHook | N
     ValueError when no word reaches min_count."""
     callbacks = [_Progress(params.epochs, on_epoch)] if on_epoch is not None else []
     model = Word2Vec(
-        vector_size=params.vector_size, window=params.window, min_count=params.min_count,
-        sg=int(params.sg), negative=params.negative, seed=params.seed, workers=params.workers,
-    )  # fmt: skip
+        vector_size=params.vector_size,
+        window=params.window,
+        min_count=params.min_count,
+        sg=int(params.sg),
+        negative=params.negative,
+        seed=params.seed,
+        workers=params.workers,
+    )
     sentences = LineCorpus(corpus)
     model.build_vocab(corpus_iterable=sentences)
     if len(model.wv.index_to_key) == 0:
@@ -76,9 +81,11 @@ def train_word2vec(corpus: Path, params: Word2VecParams, on_epoch: EpochHook | N
             "or add text"
         )
     model.train(
-        corpus_iterable=sentences, total_examples=model.corpus_count, epochs=params.epochs,
+        corpus_iterable=sentences,
+        total_examples=model.corpus_count,
+        epochs=params.epochs,
         callbacks=callbacks,
-    )  # fmt: skip
+    )
     wv = model.wv
     vectors = np.asarray(wv.vectors, dtype=np.float32)
     return [(word, vectors[i], int(wv.get_vecattr(word, "count"))) for i, word in enumerate(wv.index_to_key)]

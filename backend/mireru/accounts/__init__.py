@@ -1,0 +1,1 @@
+"""Sign-in, users, project members and API keys over HTTP; the rules are in mireru.access."""

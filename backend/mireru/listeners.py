@@ -1,0 +1,38 @@
+"""Connects the domain events of lower packages to the higher packages that act on them, once
+per process at start-up (the app, `mireru worker`, CLI commands that run jobs, the tests).
+
+This is the one place that says who reacts to what:
+- items added        -> embed them into the spaces that follow uploads; keyword vectors of the
+                        deployed keywords version
+- version deployed   -> the keywords slot stores its output vectors for search by words
+- embedding deployed -> the retrieval engine re-embeds the project (a hook: it returns a job id)
+"""
+
+from mireru import events
+from mireru.embeddings import service as embeddings
+from mireru.items.events import ItemsAdded
+from mireru.registry import reembed
+from mireru.registry.events import VersionDeployed
+from mireru.words import service as words
+
+
+def _embed_new_items(event: ItemsAdded) -> None:
+    embeddings.follow_upload(event.session, event.settings, event.project_id, event.item_ids)
+
+
+def _keyword_vectors_of_new_items(event: ItemsAdded) -> None:
+    words.follow_upload(event.session, event.settings, event.project_id, event.item_ids)
+
+
+def _keyword_vectors_of_deployed_version(event: VersionDeployed) -> None:
+    if event.slot == words.KEYWORDS_SLOT:
+        # Search by words compares against the version's output vectors per item: store them.
+        words.queue_keyword_vectors(event.session, event.dispatcher, event.project_id, event.model_version_id)
+
+
+def register() -> None:
+    """Idempotent: subscribing the same listener again changes nothing."""
+    events.subscribe(ItemsAdded, _embed_new_items)
+    events.subscribe(ItemsAdded, _keyword_vectors_of_new_items)
+    events.subscribe(VersionDeployed, _keyword_vectors_of_deployed_version)
+    reembed.install_retrieval_engine(embeddings.start_reembedding)
