@@ -76,6 +76,7 @@ def _loop(cfg: KeywordBench) -> LoopConfig:
         seed=cfg.seed,
         num_workers=0,
         amp="off",
+        measure_baseline=False,  # the bench scores its own starting point
     )
 
 

@@ -49,7 +49,8 @@ class TrainingRun(Timestamped, Base):
 
 
 class TrainingMetric(Base):
-    """One point of a metric curve: `step` is the global optimizer step, `epoch` 1-based."""
+    """One point of a metric curve: `step` is the global optimizer step, `epoch` 1-based (0 and
+    step 0 for the `baseline/*` starting point measured before the first step)."""
 
     __tablename__ = "training_metrics"
     __table_args__ = (Index("ix_training_metrics_run_id_id", "run_id", "id"),)

@@ -62,15 +62,15 @@ class DbReporter(Callback):
             }
         )
 
-    def _points(self, progress: Progress, metrics: dict[str, float]) -> None:
+    def _points(self, epoch: int, step: int, metrics: dict[str, float]) -> None:
         for name, value in metrics.items():
             self._metrics.append(
                 {
                     "run_id": self.run_id,
                     "project_id": self.project_id,
                     "attempt": self.attempt,
-                    "epoch": progress.epoch,
-                    "step": progress.global_step,
+                    "epoch": epoch,
+                    "step": step,
                     "name": name,
                     "value": float(value),
                 }
@@ -105,12 +105,19 @@ class DbReporter(Callback):
 
     def on_step(self, progress: Progress, metrics: dict[str, float]) -> None:
         self.progress = progress.as_dict()
-        self._points(progress, metrics)
+        self._points(progress.epoch, progress.global_step, metrics)
         self.flush()
+
+    def on_baseline(self, metrics: dict[str, float]) -> None:
+        """The starting point, as points at epoch 0, step 0 beside the curves they are read with."""
+        self._points(0, 0, metrics)
+        shown = ", ".join(f"{k} {_fmt(v)}" for k, v in metrics.items())
+        self.log("info", f"before training: {shown}")
+        self.flush(force=True)
 
     def on_epoch(self, progress: Progress, metrics: dict[str, float]) -> None:
         self.progress = progress.as_dict()
-        self._points(progress, metrics)
+        self._points(progress.epoch, progress.global_step, metrics)
         shown = ", ".join(f"{k} {_fmt(v)}" for k, v in metrics.items())
         self.log("info", f"epoch {progress.epoch}/{progress.epochs}: {shown}")
         self.flush(force=True)

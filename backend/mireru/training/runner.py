@@ -25,6 +25,7 @@ from mireru.db import unit_of_work
 from mireru.jobs.queue import redis_connection
 from mireru.jobs.runtime import Runtime, runtime
 from mireru.kinds.base import CommonParams, KindSpec
+from mireru.ml.eval.baseline import BASELINE
 from mireru.ml.train.callbacks import Callback, CallbackList, Progress
 from mireru.ml.train.distributed import DistContext
 from mireru.ml.train.loop import FitResult, fit
@@ -36,6 +37,7 @@ from mireru.training.lease import LEASE_LOST, Lease
 from mireru.training.reporter import DbReporter
 from mireru.training.schemas import DatasetSelection
 from mireru.training.service import cancel_key
+from mireru.training.space_baseline import active_space_baseline, below_space
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +143,35 @@ def _resume_state(rt: Runtime, claimed: Claimed, reporter: DbReporter) -> dict[s
     return state
 
 
+def _measure_space_baseline(rt: Runtime, claimed: Claimed, snapshot: Snapshot, reporter: DbReporter) -> None:
+    """Embedding kinds must beat what search serves now: score the active space on this run's
+    validation items before training (fresh runs only: a resume keeps the first measurement)."""
+    if claimed.spec.produces != "embedding" or claimed.checkpoint_sha256 is not None:
+        return
+    with unit_of_work(rt.sessions) as session:
+        found = active_space_baseline(session, claimed.project_id, snapshot)
+    if found is not None:
+        reporter.log("info", found.note)
+        reporter.on_baseline(found.metrics)
+
+
+def _warnings(result: FitResult, task: Any, reporter: DbReporter) -> list[str]:
+    """What the model version is registered with for people to see: the loop's (collapse, worse
+    than the untrained network) and, for embedding kinds, worse than the active search space."""
+    found = list(result.warnings)
+    monitor = getattr(task, "monitor", None)
+    if monitor is not None:
+        message = below_space(result.metrics, reporter.latest, monitor)
+        if message is not None:
+            found.append(message)
+            reporter.log("warning", message)
+    return found
+
+
 def _succeed(rt: Runtime, claimed: Claimed, result: FitResult, task: Any, reporter: DbReporter) -> int | None:
     """Save the model file, then register its version in the same transaction that marks the
     run succeeded (fenced: a superseded attempt registers nothing)."""
+    warnings = _warnings(result, task, reporter)
     bundle = task.export(result.model, result.metrics)
     path = temp_path(".pt")
     try:
@@ -157,6 +185,7 @@ def _succeed(rt: Runtime, claimed: Claimed, result: FitResult, task: Any, report
         "model": bundle.get("config", {}),
         "best_epoch": result.best_epoch,
         "epochs_completed": result.epochs_completed,
+        "warnings": warnings,
     }
     registered: list[int] = []
 
@@ -164,8 +193,10 @@ def _succeed(rt: Runtime, claimed: Claimed, result: FitResult, task: Any, report
         run = repository.get_run_by_id(session, claimed.run_id)
         if run is None:
             return
+        # The starting points travel with the version, so it shows what training gained.
+        baselines = {k: v for k, v in reporter.latest.items() if k.startswith(BASELINE)}
         version = registry.register_version(
-            session, run, claimed.spec.produces, digest, size, result.metrics, config
+            session, run, claimed.spec.produces, digest, size, {**baselines, **result.metrics}, config
         )
         registered.append(version.id)
         shown = ", ".join(f"{k} {v:.4g}" for k, v in result.metrics.items())
@@ -204,6 +235,7 @@ def run_attempt(run_id: int, attempt: int, rq_job: Any = None) -> dict[str, Any]
     try:
         snapshot = _snapshot(rt, claimed, reporter)
         resume = _resume_state(rt, claimed, reporter)
+        _measure_space_baseline(rt, claimed, snapshot, reporter)
         task = claimed.spec.build_task(claimed.params, snapshot.training_data(rt.blobs.path))
         store = BlobCheckpointStore(rt.sessions, rt.blobs, run_id, attempt)
         result = fit(

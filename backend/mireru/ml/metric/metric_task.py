@@ -27,6 +27,7 @@ from torch import nn
 
 from mireru.ml.embedding_net.network import BaseModel, EmbeddingNet, build_backbone
 from mireru.ml.embedding_net.task import MODEL_FORMAT
+from mireru.ml.eval.baseline import mean_pairwise_cosine
 from mireru.ml.eval.retrieval import retrieval_scores
 from mireru.ml.metric.pixel_cache import PixelCache, normalise
 from mireru.ml.train.data import Record
@@ -88,6 +89,7 @@ class MetricTask(BackboneTask):
         # Indices 0..len(train)-1 are the training images, the validation images follow.
         self._pixels = PixelCache(train + val, config.image_size, config.pixel_cache_bytes)
         self._epoch_metrics: dict[str, float] = {}
+        self._untrained: dict[str, float] = {}
 
     # --- the model -------------------------------------------------------------------------------
 
@@ -175,7 +177,7 @@ class MetricTask(BackboneTask):
     def on_epoch_start(self, model: nn.Module, ctx: EpochContext) -> None:
         self._epoch_metrics = {}
         if ctx.epoch == 1 and ctx.is_main and self.config.measure_untrained and self.val_records:
-            untrained = self.validate(model, ctx)
+            untrained = self._untrained or self.validate(model, ctx)
             self._epoch_metrics["val/untrained_recall@1"] = untrained["val/recall@1"]
         sync(ctx.device)
         started = time.perf_counter()
@@ -236,7 +238,15 @@ class MetricTask(BackboneTask):
             "val/recall@1": scores.recall[1],
             "val/recall@5": scores.recall[5],
             "val/map@r": scores.map_at_r,
+            "val/mean_cosine": mean_pairwise_cosine(val_vecs.cpu().numpy()),
         }
+
+    def evaluate_baseline(self, model: nn.Module, ctx: EvalContext) -> dict[str, float]:
+        """The loop's baseline pass doubles as the untrained validation of epoch 1 (and its
+        training vectors seed epoch 1's mining), so the network is not validated twice."""
+        metrics = self.validate(model, ctx) if self.val_records else {}
+        self._untrained = metrics
+        return metrics
 
     def evaluate(self, model: nn.Module, ctx: EvalContext) -> dict[str, float]:
         metrics = {**self._epoch_metrics, **self.timing(ctx.device)}

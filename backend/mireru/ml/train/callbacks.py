@@ -84,6 +84,10 @@ class Callback:
     def on_step(self, progress: Progress, metrics: dict[str, float]) -> None:
         """After an optimizer step; metrics (e.g. train/loss, lr) every `log_every_steps`."""
 
+    def on_baseline(self, metrics: dict[str, float]) -> None:
+        """Before the first step of a fresh run: the untrained network's validation metrics,
+        named `baseline/*` after the `val/*` they stand beside."""
+
     def on_epoch(self, progress: Progress, metrics: dict[str, float]) -> None:
         """After an epoch, with its train and validation metrics."""
 
@@ -112,6 +116,10 @@ class CallbackList(Callback):
     def on_step(self, progress: Progress, metrics: dict[str, float]) -> None:
         for cb in self.callbacks:
             cb.on_step(progress, metrics)
+
+    def on_baseline(self, metrics: dict[str, float]) -> None:
+        for cb in self.callbacks:
+            cb.on_baseline(metrics)
 
     def on_epoch(self, progress: Progress, metrics: dict[str, float]) -> None:
         for cb in self.callbacks:
@@ -142,12 +150,16 @@ class Recorder(Callback):
     checkpoints: list[CheckpointInfo] = field(default_factory=list)
     logs: list[tuple[LogLevel, str]] = field(default_factory=list)
     starts: list[StartInfo] = field(default_factory=list)
+    baselines: list[dict[str, float]] = field(default_factory=list)
 
     def on_start(self, info: StartInfo) -> None:
         self.starts.append(info)
 
     def on_step(self, progress: Progress, metrics: dict[str, float]) -> None:
         self.steps.append((progress, metrics))
+
+    def on_baseline(self, metrics: dict[str, float]) -> None:
+        self.baselines.append(metrics)
 
     def on_epoch(self, progress: Progress, metrics: dict[str, float]) -> None:
         self.epochs.append((progress, metrics))

@@ -18,6 +18,7 @@ from torch.optim import SGD, AdamW, Optimizer
 from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader
 
+from mireru.ml.eval.baseline import BASELINE, VAL, as_baseline, below_baseline, collapse_warning
 from mireru.ml.train.callbacks import Callback, CheckpointInfo, Progress, StartInfo
 from mireru.ml.train.checkpoint import CheckpointStore, State, cpu_copy
 from mireru.ml.train.device import AmpMode, DevicePlan, plan_device
@@ -43,6 +44,7 @@ class LoopConfig:
     seed: int = 0
     num_workers: int = 0
     log_every_steps: int = 1
+    measure_baseline: bool = True  # validate the untrained network before the first step
 
 
 @dataclass
@@ -57,6 +59,8 @@ class FitResult:
     device: str
     amp: str
     history: list[dict[str, float]] = field(default_factory=list)
+    baseline: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _schedule(config: LoopConfig, steps_per_epoch: int, total_steps: int) -> Any:
@@ -155,6 +159,8 @@ class _Loop:
         self.bad_epochs = 0
         self.metrics: dict[str, float] = {}
         self.history: list[dict[str, float]] = []
+        self.baseline: dict[str, float] = {}
+        self.warnings: list[str] = []
         self.resumed_from: CheckpointInfo | None = None
         self.last_lr = config.lr
 
@@ -179,6 +185,7 @@ class _Loop:
             "bad_epochs": self.bad_epochs,
             "metrics": dict(self.metrics),
             "history": list(self.history),
+            "baseline": dict(self.baseline),
             "rng": rng,
         }
 
@@ -206,6 +213,7 @@ class _Loop:
         self.bad_epochs = int(state.get("bad_epochs", 0))
         self.metrics = dict(state.get("metrics", {}))
         self.history = list(state.get("history", []))
+        self.baseline = dict(state.get("baseline", {}))
         rng = state.get("rng", {})
         if "torch" in rng:
             torch.set_rng_state(rng["torch"].cpu())
@@ -279,6 +287,30 @@ class _Loop:
             )
         return value, count
 
+    def eval_context(self) -> EvalContext:
+        return EvalContext(self.device, self.config.batch_size, self.config.num_workers, self.plan.amp_dtype)
+
+    def measure_baseline(self) -> None:
+        """The untrained network's validation (rank 0), so the run shows what training gained;
+        a resumed run keeps the one its first attempt measured."""
+        if not (self.config.measure_baseline and self.dist.is_main and self.resumed_from is None):
+            return
+        self.model.eval()
+        with torch.no_grad():
+            self.baseline = as_baseline(self.task.evaluate_baseline(self.model, self.eval_context()))
+        if self.baseline:
+            self.cb.on_baseline(dict(self.baseline))
+            self.warn(collapse_warning(self.task_metrics(self.baseline)), "before training: ")
+
+    @staticmethod
+    def task_metrics(baseline: dict[str, float]) -> dict[str, float]:
+        return {VAL + k.removeprefix(BASELINE): v for k, v in baseline.items()}
+
+    def warn(self, message: str | None, prefix: str = "") -> None:
+        if message is not None:
+            self.warnings.append(prefix + message)
+            self.cb.on_log("warning", prefix + message)
+
     def end_of_epoch(self, epoch: int, loss_sum: float, loss_n: int) -> bool:
         """Evaluate, track the best epoch, checkpoint; returns True to stop early."""
         metrics: dict[str, float] = {
@@ -286,11 +318,9 @@ class _Loop:
         }
         if self.dist.is_main:
             self.model.eval()
-            ctx = EvalContext(
-                self.device, self.config.batch_size, self.config.num_workers, self.plan.amp_dtype
-            )
             with torch.no_grad():
-                metrics.update(self.task.evaluate(self.model, ctx))
+                metrics.update(self.task.evaluate(self.model, self.eval_context()))
+            self.warn(collapse_warning(metrics), f"epoch {epoch}: ")
         self.metrics = metrics
         self.history.append({"epoch": float(epoch), **metrics})
         stop_early = False
@@ -322,6 +352,7 @@ class _Loop:
                 notes=self.task.notes(),
             )
         )
+        self.measure_baseline()
         started, steps_done, items = time.monotonic(), 0, 0
         epochs_completed = self.epoch - 1
         for epoch in range(self.epoch, config.epochs + 1):
@@ -375,6 +406,8 @@ class _Loop:
                 self.cb.on_log(
                     "info", f"keeping the weights of epoch {self.best_epoch}, the best by {self.task.monitor}"
                 )
+        if status == "completed" and self.task.monitor is not None:
+            self.warn(below_baseline(metrics, self.baseline, self.task.monitor, self.task.monitor_mode))
         return FitResult(
             status=status,
             reason=reason,
@@ -386,6 +419,8 @@ class _Loop:
             device=str(self.device),
             amp=self.plan.amp_name,
             history=list(self.history),
+            baseline=dict(self.baseline),
+            warnings=list(self.warnings),
         )
 
 

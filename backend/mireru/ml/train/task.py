@@ -69,6 +69,11 @@ class TrainTask(ABC):
         """Validation metrics after an epoch (called on rank 0 with the unwrapped model)."""
         return {}
 
+    def evaluate_baseline(self, model: nn.Module, ctx: EvalContext) -> dict[str, float]:
+        """The untrained network's validation, before the first step (the loop names its `val/*`
+        metrics `baseline/*`). Tasks that can reuse this pass (search mining) override it."""
+        return self.evaluate(model, ctx)
+
     def val_size(self) -> int:
         return 0
 
