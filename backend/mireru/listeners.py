@@ -7,13 +7,17 @@ This is the one place that says who reacts to what:
                         deployed keywords version
 - version deployed   -> the keywords slot stores its output vectors for search by words
 - embedding deployed -> the retrieval engine re-embeds the project (a hook: it returns a job id)
+- deploy gate        -> embeddings scores embedding versions against the active space, predict
+                        prediction versions against the deployed one (hooks: they return figures)
 """
 
 from mireru import events
+from mireru.embeddings import deploy_gate as embedding_gate
 from mireru.embeddings import service as embeddings
 from mireru.items.events import ItemsAdded
+from mireru.predict import deploy_gate as prediction_gate
 from mireru.projects.events import ProjectCreated
-from mireru.registry import reembed
+from mireru.registry import gate, reembed
 from mireru.registry.events import VersionDeployed
 from mireru.words import service as words
 
@@ -43,3 +47,5 @@ def register() -> None:
     events.subscribe(ItemsAdded, _keyword_vectors_of_new_items)
     events.subscribe(VersionDeployed, _keyword_vectors_of_deployed_version)
     reembed.install_retrieval_engine(embeddings.start_reembedding)
+    gate.install_measure("embedding", embedding_gate.measure)
+    gate.install_measure("prediction", prediction_gate.measure)

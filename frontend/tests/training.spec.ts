@@ -1,6 +1,8 @@
-// Training: a form drawn from the kind's JSON Schema (defaults, checks in the browser, the
-// server's field errors beside their fields), a tiny run whose curves move live over the event
-// stream, then its model version: metrics, download, delete. Cancelling a run.
+// Training: a form drawn from the kind's JSON Schema (defaults, presets that fill it, checks in
+// the browser, the server's field errors beside their fields, the selection's live pre-flight
+// counts), a tiny run whose curves move live over the event stream, then its model version:
+// metrics, download, delete. Cancelling a run. A kind the selection cannot train is refused
+// before it starts.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, screenshot, test, uploadViaApi, type ItemJson } from './support/fixtures';
 import { sceneFiles } from './support/png';
@@ -16,8 +18,10 @@ async function labelledItems(api: APIRequestContext, projectId: number): Promise
   return items;
 }
 
-/** The smallest run the backend offers: tiny-cnn at 32 px, batch 2, no loader processes. */
+/** The smallest run the backend offers: tiny-cnn (the defaults are a pretrained MobileNetV2) at
+ * its full learning rate, 32 px, batch 2, no loader processes. */
 async function fillTinyRun(page: Page, epochs: number): Promise<void> {
+  await page.getByLabel('Base Model', { exact: true }).fill('tiny-cnn');
   await page.getByLabel('Epochs', { exact: true }).fill(String(epochs));
   await page.getByLabel('Batch Size', { exact: true }).fill('2');
   await page.getByLabel('Image Size', { exact: true }).fill('32');
@@ -25,6 +29,7 @@ async function fillTinyRun(page: Page, epochs: number): Promise<void> {
   const more = page.getByText(/^More settings/);
   if (!(await page.getByLabel('Num Workers', { exact: true }).isVisible())) await more.click();
   await page.getByLabel('Num Workers', { exact: true }).fill('0');
+  await page.getByLabel('Backbone Lr Scale', { exact: true }).fill('1');
 }
 
 test('start a tiny training run and watch its curves move', async ({ page, api, project }) => {
@@ -45,10 +50,26 @@ test('start a tiny training run and watch its curves move', async ({ page, api, 
   const embedding = page.getByRole('radio', { name: /Embedding \(similar-image search\)/ });
   await embedding.check();
   await expect(embedding).toBeChecked();
-  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('10');
-  await expect(page.getByLabel('Base Model', { exact: true })).toHaveValue('tiny-cnn');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('6');
+  await expect(page.getByLabel('Base Model', { exact: true })).toHaveValue('torchvision:mobilenet_v2@IMAGENET1K_V1');
   await expect(page.getByLabel('Target', { exact: true })).toHaveValue('label');
   await expect(page.getByText('8 items in the project')).toBeVisible();
+  // The live pre-flight check: every item is labelled, a share of them is held out.
+  const check = page.getByRole('region', { name: 'Pre-flight check' });
+  await expect(check).toContainText(/8 items of 8 selected can train: \d training items?, \d validation items?, 2 classes/);
+
+  // Presets fill the form; "Defaults" brings the kind's own values back.
+  await expect(page.getByRole('radio', { name: /^Defaults/ })).toBeChecked();
+  await page.getByRole('radio', { name: /^Fast/ }).check();
+  await expect(page.getByLabel('Image Size', { exact: true })).toHaveValue('128');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('3');
+  await page.getByRole('radio', { name: /^Accurate/ }).check();
+  await expect(page.getByLabel('Image Size', { exact: true })).toHaveValue('224');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('15');
+  await expect(page.getByRole('radio', { name: /^Accurate/ })).toHaveAccessibleName(/224 px \(MobileNetV2's pretraining size\)/);
+  await page.getByRole('radio', { name: /^Defaults/ }).check();
+  await expect(page.getByLabel('Image Size', { exact: true })).toHaveValue('160');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('6');
 
   // Checked in the browser first...
   await page.getByLabel('Epochs', { exact: true }).fill('0');
@@ -119,4 +140,28 @@ test('cancel a running training run', async ({ page, api, project }) => {
   await page.getByRole('button', { name: 'Cancel run' }).click();
   await expect(badge).toHaveText('cancelled', { timeout: 60_000 });
   await expect(page.getByRole('button', { name: 'Resume from the checkpoint' })).toBeVisible();
+});
+
+test('a kind the selection cannot train is refused before the run starts', async ({ page, api, project }) => {
+  await labelledItems(api, project.id);
+  await page.goto(`/projects/${project.id}/training/new`);
+  const check = page.getByRole('region', { name: 'Pre-flight check' });
+  const start = page.getByRole('button', { name: 'Start training' });
+  await page.getByRole('radio', { name: /Embedding \(similar-image search\)/ }).check();
+  await expect(check).toContainText('8 items of 8 selected can train');
+  await expect(start).toBeEnabled();
+
+  // Labels but no boxes: a detector has nothing to learn from, and says what to add.
+  await page.getByRole('radio', { name: /^Detector/ }).check();
+  const problems = check.getByRole('list', { name: 'What keeps this run from starting' });
+  await expect(problems).toContainText('no items with a box');
+  await expect(problems).toContainText('draw boxes on some items');
+  await expect(check).toContainText('0 items of 8 selected can train');
+  await expect(check).toContainText('0 boxes');
+  await expect(start).toBeDisabled();
+
+  // Back to a kind the labels can train.
+  await page.getByRole('radio', { name: /Embedding \(similar-image search\)/ }).check();
+  await expect(problems).toBeHidden();
+  await expect(start).toBeEnabled();
 });

@@ -10,6 +10,7 @@ from tests.training.factories import coloured_png, get_run, labelled_project
 
 CLASSIFIER: dict[str, Any] = {
     "base_model": "tiny-cnn",
+    "backbone_lr_scale": 1.0,
     "epochs": 4,
     "batch_size": 8,
     "image_size": 32,

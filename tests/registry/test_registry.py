@@ -107,8 +107,17 @@ def test_deploying_prediction_versions_switches_what_prediction_uses_and_rollbac
     assert body["deployment"]["status"] == "live"
     assert body["deployment"]["slot"] == "classifier"
     assert deployed() == c1.id
+    assert body["deployment"]["gate"]["outcome"] == "skipped"
+    assert "no classifier version is deployed yet" in body["deployment"]["gate"]["reason"]
     assert client.post(f"{base}/{c1.id}/deploy").json()["deployment"]["id"] == body["deployment"]["id"]
-    client.post(f"{base}/{c2.id}/deploy")
+    check = client.get(f"{base}/{c1.id}/deploy-check").json()
+    assert (check["outcome"], check["slot"]) == ("skipped", "classifier")
+    assert "already the deployed classifier version" in check["reason"]
+    # The project has no items, so none held out: the gate is skipped, and says why.
+    gate = client.post(f"{base}/{c2.id}/deploy", json={"force": False}).json()["deployment"]["gate"]
+    assert (gate["outcome"], gate["figures"]) == ("skipped", [])
+    assert "no held-out items (split test or val)" in gate["reason"]
+    assert not any(k.startswith("gate/") for k in client.get(f"{base}/{c2.id}").json()["metrics"])
     client.post(f"{base}/{c3.id}/deploy")
     assert deployed() == c3.id
     assert [m["id"] for m in client.get(base).json()["models"] if m["deployed"]] == [c3.id]

@@ -29,6 +29,7 @@ WORDS: dict[str, list[float]] = {
 }
 PARAMS: dict[str, Any] = {
     "base_model": "tiny-cnn",
+    "backbone_lr_scale": 1.0,
     "epochs": 10,
     "batch_size": 8,
     "image_size": 32,
@@ -146,5 +147,5 @@ def test_keywords_run_without_a_word_model_is_refused_saying_why(live: TestClien
     pid = keyword_project(live, "keywords-no-words", per_set=3, val_per_set=1)
     body = {"kind": "keywords", "params": PARAMS, "dataset": {"filters": {}}}
     response = live.post(f"/api/v1/projects/{pid}/training-runs", json=body)
-    assert response.status_code == 409, response.text
+    assert response.status_code == 422, response.text
     assert "no active word model" in response.json()["error"]["message"]

@@ -5,6 +5,7 @@ import sys
 
 from fastapi.testclient import TestClient
 
+from mireru.kinds import get_kind
 from tests.training.factories import TINY_PARAMS, labelled_project
 
 
@@ -17,7 +18,8 @@ def test_kinds_list_the_embedding_kind_with_a_schema_and_defaults(client: TestCl
     for common in ("epochs", "batch_size", "image_size", "lr", "device"):
         assert "default" in props[common], common
     assert props["device"]["default"] == "auto"
-    assert props["base_model"]["default"] == "tiny-cnn"
+    assert props["base_model"]["default"] == "torchvision:mobilenet_v2@IMAGENET1K_V1"
+    assert props["backbone_lr_scale"]["default"] == 0.1
     assert props["epochs"]["minimum"] == 1
 
 
@@ -61,7 +63,12 @@ def test_start_checks_kind_params_and_dataset(client: TestClient) -> None:
     assert status == 422
 
     status, body = post(
-        {"kind": "embedding", "params": TINY_PARAMS, "dataset": {"filters": {"split": "train"}}}
+        {
+            "kind": "embedding",
+            "params": TINY_PARAMS,
+            # Without val items, a share of the 4 training items is held out for validation.
+            "dataset": {"filters": {"split": "train"}, "val_fraction": 0.5},
+        }
     )
     assert status == 201
     assert body["status"] == "queued"
@@ -89,3 +96,63 @@ def test_the_api_does_not_import_torch_to_list_kinds_or_start_runs() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+BACKBONE_KINDS = ("classifier", "embedding", "keywords", "triplet")
+
+
+def test_backbone_kinds_start_from_pretrained_mobilenet_v2_by_default(client: TestClient) -> None:
+    kinds = {k["kind"]: k for k in client.get("/api/v1/training/kinds").json()}
+    for name in BACKBONE_KINDS:
+        props = kinds[name]["params_schema"]["properties"]
+        assert props["base_model"]["default"] == "torchvision:mobilenet_v2@IMAGENET1K_V1", name
+        assert props["backbone_lr_scale"]["default"] == 0.1, name
+        assert "tests" in props["base_model"]["description"], name  # tiny-cnn: for tests
+    detector = kinds["detector"]["params_schema"]["properties"]
+    # The detector whose backbone is MobileNetV2, its ImageNet weights found offline by "auto".
+    assert (detector["model"]["default"], detector["pretrained_backbone"]["default"]) == (
+        "fasterrcnn_mobilenet_v2_fpn",
+        "auto",
+    )
+
+
+def test_kinds_list_fast_and_accurate_presets_that_their_schemas_accept(client: TestClient) -> None:
+    for listed in client.get("/api/v1/training/kinds").json():
+        presets = {p["name"]: p for p in listed["presets"]}
+        assert set(presets) == {"fast", "accurate"}, listed["kind"]
+        spec = get_kind(listed["kind"])
+        defaults = spec.validate({})
+        for preset in presets.values():
+            assert preset["description"]
+            assert preset["params"]
+            checked = spec.validate(preset["params"])
+            assert checked != defaults
+        fast, accurate = (spec.validate(presets[n]["params"]) for n in ("fast", "accurate"))
+        assert fast.image_size < defaults.image_size < accurate.image_size, listed["kind"]
+        assert fast.epochs < defaults.epochs < accurate.epochs, listed["kind"]
+        assert listed["min_val_items"] >= 1
+
+
+def test_a_run_takes_its_presets_params_under_its_own(client: TestClient) -> None:
+    pid = labelled_project(client, "train-presets", per_class=3, val_per_class=1)
+    url = f"/api/v1/projects/{pid}/training-runs"
+    own = {k: v for k, v in TINY_PARAMS.items() if k != "image_size"}
+    fast = client.post(url, json={"kind": "embedding", "preset": "fast", "params": own})
+    assert fast.status_code == 201, fast.text
+    params = fast.json()["params"]
+    assert params["image_size"] == 128  # from the preset
+    assert (params["epochs"], params["base_model"]) == (2, "tiny-cnn")  # the request's own win
+    logs = client.get(f"{url}/{fast.json()['id']}/logs").json()["lines"]
+    assert "with the fast preset" in logs[0]["message"]
+
+    accurate = client.post(url, json={"kind": "embedding", "preset": "accurate", "params": TINY_PARAMS})
+    assert accurate.status_code == 201, accurate.text
+    params = accurate.json()["params"]
+    assert (params["image_size"], params["epochs"]) == (32, 2)
+    assert (params["early_stopping_patience"], params["warmup_epochs"]) == (4, 1)
+
+    unknown = client.post(url, json={"kind": "embedding", "preset": "turbo", "params": TINY_PARAMS})
+    assert unknown.status_code == 422
+    error = unknown.json()["error"]
+    assert "unknown preset 'turbo' for the embedding kind; known presets: fast, accurate" in error["message"]
+    assert error["detail"]["field"] == "preset"

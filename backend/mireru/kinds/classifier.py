@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from mireru.kinds.base import BackboneParams, KindSpec, Target, TrainingData
+from mireru.kinds.base import BackboneParams, KindSpec, Target, TrainingData, backbone_presets
 
 if TYPE_CHECKING:
     from mireru.ml.classify.inference import ClassifierPredictor
@@ -44,9 +44,10 @@ class ClassifierParams(BackboneParams):
     )
     augmentation: Literal["inspection", "natural", "light", "none"] = Field(
         default="inspection",
-        description="inspection: flips both ways, 90-degree rotations, colour jitter, small affine "
-        "(orientation-free images); natural: random crop, horizontal flip, colour jitter (photos); "
-        "light: small affine only (digits, text); none.",
+        description="inspection (the default, for the top-down views of parts and surfaces Mireru "
+        "is mostly used on, where orientation carries no meaning): flips both ways, 90-degree "
+        "rotations, colour jitter, small affine; natural: random crop, horizontal flip, colour "
+        "jitter (photos); light: small affine only (digits, text); none.",
     )
     dropout: float = Field(default=0.2, ge=0, lt=1, description="Dropout before the classification head.")
 
@@ -142,4 +143,5 @@ SPEC = KindSpec(
     target=_target,
     build_task=_build_task,
     load_inference=_load_any,
+    presets=backbone_presets(),
 )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from mireru.kinds.base import BackboneParams, KindSpec, Target, TrainingData
+from mireru.kinds.base import BackboneParams, KindSpec, Target, TrainingData, backbone_presets
 
 if TYPE_CHECKING:
     from mireru.ml.keyword_estimation.inference import KeywordPredictor
@@ -98,4 +98,5 @@ SPEC = KindSpec(
     build_task=_build_task,
     load_inference=_load_any,
     needs_word_vectors=True,
+    presets=backbone_presets(),
 )

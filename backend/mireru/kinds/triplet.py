@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from mireru.kinds.base import BackboneParams, KindSpec, Target, TrainingData
+from mireru.kinds.base import BackboneParams, KindSpec, Target, TrainingData, backbone_presets
 
 if TYPE_CHECKING:
     from mireru.ml.embedding_net.inference import TrainedEmbedder
@@ -115,4 +115,5 @@ SPEC = KindSpec(
     target=_target,
     build_task=_build_task,
     load_inference=_load_any,
+    presets=backbone_presets(),
 )

@@ -1,14 +1,21 @@
-"""HTTP routes for model versions: list, compare, get, download, delete, deploy, roll back."""
+"""HTTP routes for model versions: list, compare, get, download, delete, check a deploy, deploy,
+roll back."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import FileResponse
 
-from mireru.deps import BlobsDep, DbId, DispatcherDep, SessionDep
+from mireru.deps import BlobsDep, DbId, DispatcherDep, SessionDep, SettingsDep
 from mireru.projects.service import get_project
 from mireru.registry import service
-from mireru.registry.schemas import ModelComparison, ModelVersionList, ModelVersionRead
+from mireru.registry.schemas import (
+    DeployGate,
+    DeployRequest,
+    ModelComparison,
+    ModelVersionList,
+    ModelVersionRead,
+)
 
 router = APIRouter(tags=["models"])
 
@@ -72,22 +79,67 @@ def delete_model(project_id: DbId, model_id: DbId, session: SessionDep, blobs: B
     return Response(status_code=204)
 
 
+GATE_TEXT = """The deploy gate scores the version and what its slot serves now on the same
+held-out items (split `test` when it has usable items, else `val`) with the kind's metrics, the
+primary one first: embedding versions Recall@1 and mAP@R of held-out queries against the training
+items (split train or none) as the gallery, compared with the project's active embedding space
+(which may be a pretrained space with no model version); classifiers macro-F1 and accuracy;
+detectors mAP@0.5 and mAP@[.5:.95]; keyword models F1@3 of the ranked words and the F1 of the
+keyword sets. Both sides load through the process's model cache and run on the API's device,
+bounded: at most 200 held-out items (50 for detectors) and 1000 gallery items, an evenly spread
+sample of larger splits (`capped`). Nothing deployed, or no held-out items: the gate is skipped,
+and `reason` says why."""
+
+
+@router.get(
+    "/projects/{project_id}/models/{model_id}/deploy-check",
+    response_model=DeployGate,
+    summary="Compare a version with the deployed one",
+    description="What deploying this version would find, without deploying: `outcome` passed, "
+    "worse (a deploy answers 409 unless forced) or skipped, with both sides' figures.\n\n" + GATE_TEXT,
+)
+def check_deploy(
+    project_id: DbId, model_id: DbId, session: SessionDep, settings: SettingsDep, blobs: BlobsDep
+) -> DeployGate:
+    project = get_project(session, project_id)
+    version = service.get_version(session, project, model_id)
+    return service.check_deploy(session, settings, blobs, project, version)
+
+
 @router.post(
     "/projects/{project_id}/models/{model_id}/deploy",
     response_model=ModelVersionRead,
     summary="Deploy a version",
+    description="""Make this version the one its slot serves, once it scores no worse than what
+the slot serves now: a worse version answers 409 with both figures in the message and in
+`detail` (`candidate`, `deployed`, `metric`, `held_out_items`, `gate`), unless the body is
+`{"force": true}`. The body is optional. The response's `deployment.gate` is the comparison (or
+why it was skipped); a passed or forced gate's figures are also kept in the version's metrics as
+`gate/<metric>` (the version), `gate/deployed/<metric>` (what it replaced) and
+`gate/held_out_items`.
+
+An embedding version re-embeds the project into a new space and search switches to it when that
+is built (`deployment.status` is "reembedding" until then; 409 if the retrieval engine is not
+installed); a classifier, detector or keyword version is what the prediction endpoints use from
+now on.
+
+"""
+    + GATE_TEXT,
 )
 def deploy_model(
-    project_id: DbId, model_id: DbId, session: SessionDep, dispatcher: DispatcherDep
+    project_id: DbId,
+    model_id: DbId,
+    session: SessionDep,
+    dispatcher: DispatcherDep,
+    settings: SettingsDep,
+    blobs: BlobsDep,
+    body: Annotated[DeployRequest | None, Body()] = None,
 ) -> ModelVersionRead:
-    """Make this version the one its slot serves. An embedding version re-embeds the project
-    into a new space and search switches to it when that is built (`deployment.status` is
-    "reembedding" until then; 409 if the retrieval engine is not installed); a classifier,
-    detector or keyword version is what the prediction endpoints use from now on."""
     project = get_project(session, project_id)
     version = service.get_version(session, project, model_id)
-    service.deploy(session, dispatcher, project, version)
-    return service.to_read(session, version)
+    force = body.force if body is not None else False
+    _, gate = service.deploy(session, dispatcher, settings, blobs, project, version, force=force)
+    return service.to_read(session, version, gate)
 
 
 @router.post(
@@ -99,7 +151,8 @@ def rollback_model(
     project_id: DbId, model_id: DbId, session: SessionDep, dispatcher: DispatcherDep
 ) -> ModelVersionRead:
     """`model_id` must be the deployed version of its slot; the version deployed before it
-    becomes the deployed one again (returned). Calling it again walks further back."""
+    becomes the deployed one again (returned), without the deploy gate: rolling back is how a
+    bad deploy is undone at once. Calling it again walks further back."""
     project = get_project(session, project_id)
     version = service.get_version(session, project, model_id)
     deployment = service.rollback(session, dispatcher, project, version)

@@ -28,15 +28,20 @@ def retrieval_engine_available() -> bool:
     return bool(_engine)
 
 
-def start_reembedding(
-    session: Session, dispatcher: Dispatcher, project: Project, model_version: ModelVersion
-) -> str | None:
-    """Start re-embedding `project` with `model_version` into a new embedding space that becomes
-    the active one when complete; returns the embedding job's id (None if nothing was queued)."""
+def require_retrieval_engine(project: Project, model_version: ModelVersion) -> None:
+    """409 when no retrieval engine is installed: an embedding version cannot be deployed."""
     if not retrieval_engine_available():
         raise Conflict(
             "re-embedding needs the retrieval engine",
             model_version_id=model_version.id,
             project_id=project.id,
         )
+
+
+def start_reembedding(
+    session: Session, dispatcher: Dispatcher, project: Project, model_version: ModelVersion
+) -> str | None:
+    """Start re-embedding `project` with `model_version` into a new embedding space that becomes
+    the active one when complete; returns the embedding job's id (None if nothing was queued)."""
+    require_retrieval_engine(project, model_version)
     return _engine[0](session, dispatcher, project, model_version)

@@ -1,12 +1,24 @@
-"""Every query on model versions and deployments."""
+"""Every query on model versions and deployments, and the deploy gate's reads of the items it
+scores versions on."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mireru.models import Deployment, ModelVersion, Project
+from mireru.items.repository import split_condition
+from mireru.models import (
+    Box,
+    Deployment,
+    Item,
+    ItemKeyword,
+    ItemLabel,
+    LabelClass,
+    ModelVersion,
+    Project,
+)
 
 
 def next_version(session: Session, project_id: int) -> int:
@@ -93,3 +105,91 @@ def add_deployment(session: Session, deployment: Deployment) -> Deployment:
 
 def get_deployment(session: Session, deployment_id: int) -> Deployment | None:
     return session.get(Deployment, deployment_id)
+
+
+def record_metrics(session: Session, version: ModelVersion, metrics: dict[str, float]) -> None:
+    """Merge metrics into the version's (a new dict, so the JSONB column is seen as changed)."""
+    version.metrics = {**version.metrics, **metrics}
+    session.flush()
+
+
+# --- what the deploy gate scores versions on ------------------------------------------------------
+
+
+@dataclass
+class ItemFacts:
+    """An item's split ("none" when it has none) and the annotations a kind is scored against."""
+
+    split: str
+    sha256: str
+    identity: str | None = None
+    labels: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float, str]] = field(default_factory=list)  # x, y, w, h
+
+
+def _facts(session: Session, project_id: int, splits: Sequence[str]) -> dict[int, ItemFacts]:
+    stmt = (
+        select(Item.id, Item.split, Item.sha256, Item.identity)
+        .where(Item.project_id == project_id, split_condition(splits))
+        .order_by(Item.id)
+    )
+    return {
+        int(item_id): ItemFacts(split or "none", sha256, identity)
+        for item_id, split, sha256, identity in session.execute(stmt)
+    }
+
+
+def items_with_labels(session: Session, project_id: int, splits: Sequence[str]) -> dict[int, ItemFacts]:
+    """Items of the splits with their identity and label names."""
+    found = _facts(session, project_id, splits)
+    stmt = (
+        select(ItemLabel.item_id, LabelClass.name)
+        .join(LabelClass, LabelClass.id == ItemLabel.label_class_id)
+        .join(Item, Item.id == ItemLabel.item_id)
+        .where(ItemLabel.project_id == project_id, split_condition(splits))
+        .order_by(ItemLabel.item_id, LabelClass.name)
+    )
+    for item_id, name in session.execute(stmt):
+        found[int(item_id)].labels.append(str(name))
+    return found
+
+
+def items_with_keywords(session: Session, project_id: int, splits: Sequence[str]) -> dict[int, ItemFacts]:
+    found = _facts(session, project_id, splits)
+    stmt = (
+        select(ItemKeyword.item_id, ItemKeyword.keyword)
+        .join(Item, Item.id == ItemKeyword.item_id)
+        .where(ItemKeyword.project_id == project_id, split_condition(splits))
+        .order_by(ItemKeyword.item_id, ItemKeyword.keyword)
+    )
+    for item_id, keyword in session.execute(stmt):
+        found[int(item_id)].keywords.append(str(keyword))
+    return found
+
+
+def items_with_boxes(session: Session, project_id: int, splits: Sequence[str]) -> dict[int, ItemFacts]:
+    """Items of the splits with their boxes in the image's pixels ((x, y) the top-left corner)."""
+    found = _facts(session, project_id, splits)
+    stmt = (
+        select(Box.item_id, Box.x, Box.y, Box.w, Box.h, LabelClass.name)
+        .join(LabelClass, LabelClass.id == Box.label_class_id)
+        .join(Item, Item.id == Box.item_id)
+        .where(Box.project_id == project_id, split_condition(splits))
+        .order_by(Box.item_id, Box.id)
+    )
+    for item_id, x, y, w, h, name in session.execute(stmt):
+        found[int(item_id)].boxes.append((float(x), float(y), float(w), float(h), str(name)))
+    return found
+
+
+def item_measurements(
+    session: Session, project_id: int, item_ids: Sequence[int]
+) -> dict[int, dict[str, float]]:
+    """The items' sensor readings, for classifiers fused with measurements."""
+    if not item_ids:
+        return {}
+    stmt = select(Item.id, Item.measurements).where(
+        Item.project_id == project_id, Item.id.in_(list(item_ids))
+    )
+    return {int(item_id): dict(readings or {}) for item_id, readings in session.execute(stmt)}

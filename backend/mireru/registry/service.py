@@ -1,6 +1,7 @@
 """Registry rules: versions are registered by successful runs, listed, compared, downloaded and
-deleted; a deployment makes a version the one its slot serves, and rollback returns the slot to
-the version deployed before it. Never commits."""
+deleted; a deployment makes a version the one its slot serves once it has passed the deploy gate
+(registry.gate: no worse than what it replaces on held-out items, unless forced), and rollback
+returns the slot to the version deployed before it, without a gate. Never commits."""
 
 import math
 from datetime import UTC, datetime
@@ -10,15 +11,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mireru import events, kinds
+from mireru.config import Settings
 from mireru.db import after_commit
 from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs.queue import Dispatcher
 from mireru.kinds.base import EMBEDDING_SLOT
 from mireru.models import Deployment, ModelVersion, Project, TrainingRun
-from mireru.registry import reembed, repository
+from mireru.registry import gate, reembed, repository
 from mireru.registry.events import VersionDeployed
 from mireru.registry.schemas import (
+    DeployGate,
     DeploymentRead,
+    GateFigure,
     MetricRow,
     ModelComparison,
     ModelVersionList,
@@ -30,19 +34,28 @@ MAX_COMPARE = 20
 LOWER_IS_BETTER = ("loss", "error", "mae", "mse", "rmse")
 
 
-def _read(version: ModelVersion, deployment: Deployment | None) -> ModelVersionRead:
+def _read(
+    version: ModelVersion, deployment: Deployment | None, deploy_gate: DeployGate | None = None
+) -> ModelVersionRead:
     read = ModelVersionRead.model_validate(version)
+    shown = None
+    if deployment is not None:
+        shown = DeploymentRead.model_validate(deployment).model_copy(update={"gate": deploy_gate})
     return read.model_copy(
         update={
             "deployed": deployment is not None,
-            "deployment": DeploymentRead.model_validate(deployment) if deployment is not None else None,
+            "deployment": shown,
             "download_url": f"/api/v1/projects/{version.project_id}/models/{version.id}/download",
         }
     )
 
 
-def to_read(session: Session, version: ModelVersion) -> ModelVersionRead:
-    return _read(version, repository.active_deployments(session, version.project_id).get(version.id))
+def to_read(
+    session: Session, version: ModelVersion, deploy_gate: DeployGate | None = None
+) -> ModelVersionRead:
+    """The version as the API shows it; `deploy_gate` is the deploy response's comparison."""
+    deployment = repository.active_deployments(session, version.project_id).get(version.id)
+    return _read(version, deployment, deploy_gate)
 
 
 def list_versions(session: Session, project: Project, kind: str | None) -> ModelVersionList:
@@ -171,14 +184,131 @@ def _activate(
     return added
 
 
-def deploy(session: Session, dispatcher: Dispatcher, project: Project, version: ModelVersion) -> Deployment:
-    """Make `version` the one its slot serves. Embedding versions re-embed the project into a new
-    space first (search switches when it is built); prediction versions are live at once."""
-    current = repository.active_in_slot(session, project.id, slot_of(version), lock=True)
+# --- the deploy gate ----------------------------------------------------------------------------
+
+# A candidate is worse only when it is below by more than float noise (the same model scored
+# through stored and in-memory vectors may differ in the last bits).
+WORSE_BY = 1e-9
+
+
+def _figures(a: float, b: float) -> tuple[str, str]:
+    """Both values with the same decimals: two, or as many more (up to six) as it takes for
+    different values not to look equal and for a value that is not 0 not to look like 0."""
+    for decimals in range(2, 7):
+        shown = f"{a:.{decimals}f}", f"{b:.{decimals}f}"
+        distinct = shown[0] != shown[1] or a == b
+        if distinct and all(v == 0 or float(t) != 0 for v, t in zip((a, b), shown, strict=True)):
+            return shown
+    return f"{a:.6f}", f"{b:.6f}"
+
+
+def _skipped(slot: str, reason: str) -> DeployGate:
+    return DeployGate(outcome="skipped", reason=f"gate skipped: {reason}", slot=slot)
+
+
+def _compare(
+    session: Session, settings: Settings, blobs: BlobStore, project: Project, version: ModelVersion
+) -> DeployGate:
+    slot = slot_of(version)
+    current = repository.active_in_slot(session, project.id, slot)
     if current is not None and current.model_version_id == version.id:
-        return current
+        return _skipped(slot, f"model version {version.version} is already the deployed {slot} version")
+    measure = gate.measure_for(version.produces)
+    if measure is None:
+        return _skipped(slot, f"no deploy gate is installed for versions that produce {version.produces}")
+    try:
+        found = measure(session, settings, blobs, project, version)
+    except gate.SkipGate as exc:
+        return _skipped(slot, str(exc))
+    primary = found.figures[0]
+    worse = primary.candidate < primary.deployed - WORSE_BY
+    c, d = _figures(primary.candidate, primary.deployed)
+    reason = (
+        f"model version {version.version} scores {primary.label} {c} on {found.held_out_items} "
+        f"{found.split} items; {found.compared_with} scores {d}"
+    )
+    return DeployGate(
+        outcome="worse" if worse else "passed",
+        reason=reason,
+        slot=slot,
+        metric=primary.name,
+        candidate=primary.candidate,
+        deployed=primary.deployed,
+        figures=[
+            GateFigure(name=f.name, label=f.label, candidate=f.candidate, deployed=f.deployed)
+            for f in found.figures
+        ],
+        split=found.split,
+        held_out_items=found.held_out_items,
+        gallery_items=found.gallery_items,
+        capped=found.capped,
+        compared_with=found.compared_with,
+        deployed_model_version_id=found.deployed_model_version_id,
+        deployed_space_id=found.deployed_space_id,
+    )
+
+
+def check_deploy(
+    session: Session, settings: Settings, blobs: BlobStore, project: Project, version: ModelVersion
+) -> DeployGate:
+    """What deploying `version` would find, without deploying: both sides' figures on the same
+    held-out items, or why there is nothing to compare."""
+    slot_of(version)  # a kind that is not installed cannot be deployed: say so here too
+    return _compare(session, settings, blobs, project, version)
+
+
+def gate_metrics(result: DeployGate) -> dict[str, float]:
+    """A passed or forced gate's figures, kept on the version: gate/<metric> is the version's,
+    gate/deployed/<metric> what it replaced, on gate/held_out_items items."""
+    metrics = {f"gate/{f.name}": f.candidate for f in result.figures}
+    metrics.update({f"gate/deployed/{f.name}": f.deployed for f in result.figures})
+    if result.figures:
+        metrics["gate/held_out_items"] = float(result.held_out_items)
+    return {k: v for k, v in metrics.items() if math.isfinite(v)}
+
+
+def deploy(
+    session: Session,
+    dispatcher: Dispatcher,
+    settings: Settings,
+    blobs: BlobStore,
+    project: Project,
+    version: ModelVersion,
+    force: bool = False,
+) -> tuple[Deployment, DeployGate]:
+    """Make `version` the one its slot serves, once it scores no worse than what the slot serves
+    now on the held-out items (409 with both figures otherwise, unless `force`). Embedding
+    versions re-embed the project into a new space first (search switches when it is built);
+    prediction versions are live at once."""
+    slot = slot_of(version)
+    current = repository.active_in_slot(session, project.id, slot)
+    if current is not None and current.model_version_id == version.id:
+        return current, _skipped(slot, f"model version {version.version} is already deployed")
+    if version.produces == "embedding":
+        reembed.require_retrieval_engine(project, version)  # before spending seconds on the gate
+    # Measured before the slot's row lock: the evaluation takes seconds and must not hold up
+    # other deploys of the project meanwhile.
+    result = _compare(session, settings, blobs, project, version)
+    if result.outcome == "worse":
+        if not force:
+            raise Conflict(
+                f"{result.reason} — deploy with force: true to replace it anyway",
+                model_id=version.id,
+                metric=result.metric,
+                candidate=result.candidate,
+                deployed=result.deployed,
+                held_out_items=result.held_out_items,
+                split=result.split,
+                gate=result.model_dump(mode="json"),
+            )
+        result = result.model_copy(update={"outcome": "forced", "reason": f"{result.reason}; forced"})
+    if result.outcome in ("passed", "forced"):
+        repository.record_metrics(session, version, gate_metrics(result))
+    current = repository.active_in_slot(session, project.id, slot, lock=True)
+    if current is not None and current.model_version_id == version.id:
+        return current, result
     replaced = current.id if current is not None else None
-    return _activate(session, dispatcher, project, version, current, replaced, None)
+    return _activate(session, dispatcher, project, version, current, replaced, None), result
 
 
 def rollback(session: Session, dispatcher: Dispatcher, project: Project, version: ModelVersion) -> Deployment:

@@ -17,6 +17,7 @@ from mireru.training.schemas import (
     LogPage,
     MetricPage,
     MetricPoint,
+    TrainingPreflight,
     TrainingRunCreate,
     TrainingRunDetail,
     TrainingRunList,
@@ -37,8 +38,9 @@ after it. History stays in PostgreSQL: a finished run's stream replays it and en
 @router.get("/training/kinds", response_model=list[KindRead], summary="List model kinds")
 def list_kinds() -> list[KindRead]:
     """The model kinds a run can train, each with the JSON Schema (with defaults) of its
-    `params`, so a client can draw the form. Common parameters keep common names: epochs,
-    batch_size, image_size, lr, device."""
+    `params`, so a client can draw the form, and its named `presets` (fast, accurate: the
+    parameters each sets over the defaults). Common parameters keep common names: epochs,
+    batch_size, image_size, lr, device. Backbone kinds start from ImageNet MobileNetV2 by default."""
     return service.list_kinds()
 
 
@@ -55,12 +57,29 @@ def start_run(
     dispatcher: DispatcherDep,
     settings: SettingsDep,
 ) -> TrainingRunRead:
-    """Validate `params` against the kind's schema and check the dataset selection (the item
-    filters of item listing, then train/val splits), then queue the run on the `training` queue.
-    Follow it at `.../training-runs/{id}` or its `/events` stream."""
+    """Validate `params` against the kind's schema (over the values of `preset`, if one is named:
+    see `presets` in GET /training/kinds) and check the dataset selection (the item filters of
+    item listing, then train/val splits), then queue the run on the `training` queue. A selection
+    that cannot train the kind (no boxes for a detector, fewer than 2 classes, no validation item,
+    no active word model for keywords, ...) is a 422 whose `detail` holds `counts` and `problems`
+    as .../training-runs/preflight gives them. Follow the run at `.../training-runs/{id}` or its
+    `/events` stream."""
     project = get_project(session, project_id)
     run = service.start_run(session, dispatcher, project, data, settings.training_max_attempts)
     return service.to_read(session, run)
+
+
+@router.post(
+    "/projects/{project_id}/training-runs/preflight",
+    response_model=TrainingPreflight,
+    summary="Check a training run before starting it",
+)
+def preflight_run(project_id: DbId, data: TrainingRunCreate, session: SessionDep) -> TrainingPreflight:
+    """The checks POST .../training-runs makes, without starting anything: the same body, and
+    `ok` with the selection's `counts` (items, train/val items, classes, and per kind boxes,
+    identities, positive pairs or keywords with word vectors) and the `problems` that would
+    refuse it, each naming what to add. Invalid `kind`, `preset` or `params` are a 422 as there."""
+    return service.preflight(session, get_project(session, project_id), data)
 
 
 @router.get(

@@ -3,6 +3,7 @@ metric points and log lines into their tables. Writes are batched and throttled,
 attempt, so a fast loop does not flood the database and a superseded attempt writes nothing."""
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -64,6 +65,10 @@ class DbReporter(Callback):
 
     def _points(self, epoch: int, step: int, metrics: dict[str, float]) -> None:
         for name, value in metrics.items():
+            if not math.isfinite(value):
+                # Undefined on this data (e.g. a spread over one validation image): no point, and
+                # JSON (the run's metrics column) has no NaN.
+                continue
             self._metrics.append(
                 {
                     "run_id": self.run_id,
@@ -143,6 +148,7 @@ class DbReporter(Callback):
             return True
         self._last_flush = now
         values: dict[str, Any] = {**self.values, **final, "metrics": dict(self.latest)}
+        values["metrics"] = {k: v for k, v in values["metrics"].items() if math.isfinite(v)}
         if self.progress is not None:
             values["progress"] = self.progress
         with unit_of_work(self.sessions) as session:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from mireru.items.repository import filter_conditions, split_condition
@@ -205,6 +205,67 @@ def count_candidates(
     )
     items, targets = row.one()
     return int(items), int(targets)
+
+
+# --- pre-flight counts -----------------------------------------------------------------------------
+# What a selection holds, counted in SQL without reading blobs, readings or boxes: the API checks
+# it before queueing a run and answers the SPA's live counts with it.
+
+
+@dataclass(frozen=True)
+class ItemTarget:
+    item_id: int
+    split: str | None
+    values: int  # distinct target values the item has
+    value: str  # the smallest of them (the only one for a single-valued item)
+
+
+def item_targets(
+    session: Session, project_id: int, f: ItemFilter, splits: Sequence[str], target: Target
+) -> list[ItemTarget]:
+    """One row per selected item that has the target, in item order."""
+    sub = _candidate_query(project_id, f, splits, target).subquery()
+    stmt = (
+        select(sub.c.id, sub.c.split, func.count(func.distinct(sub.c.target)), func.min(sub.c.target))
+        .group_by(sub.c.id, sub.c.split)
+        .order_by(sub.c.id)
+    )
+    return [ItemTarget(int(i), split, int(n), str(value)) for i, split, n, value in session.execute(stmt)]
+
+
+def distinct_targets(
+    session: Session, project_id: int, f: ItemFilter, splits: Sequence[str], target: Target
+) -> list[str]:
+    """The distinct target values of the selected items, sorted."""
+    sub = _candidate_query(project_id, f, splits, target).subquery()
+    stmt = select(sub.c.target).distinct().order_by(sub.c.target)
+    return [str(value) for value in session.scalars(stmt)]
+
+
+def count_selected(session: Session, project_id: int, f: ItemFilter, splits: Sequence[str]) -> int:
+    """Items the filters and splits select, whatever they are annotated with."""
+    conds = [*filter_conditions(project_id, f), split_condition(splits)]
+    return int(session.scalar(select(func.count()).select_from(Item).where(*conds)) or 0)
+
+
+def count_boxes(session: Session, project_id: int, f: ItemFilter, splits: Sequence[str]) -> int:
+    """Boxes on the selected items (what a detector learns from)."""
+    conds = [*filter_conditions(project_id, f), split_condition(splits)]
+    box = aliased(Box)
+    stmt = select(func.count(box.id)).select_from(Item).join(box, box.item_id == Item.id).where(*conds)
+    return int(session.scalar(stmt) or 0)
+
+
+def labels_and_identities(
+    session: Session, project_id: int, f: ItemFilter, splits: Sequence[str]
+) -> tuple[int, int]:
+    """(selected items with a class label, distinct identities among the selected items)."""
+    conds = [*filter_conditions(project_id, f), split_condition(splits)]
+    item_label = aliased(ItemLabel)  # the filters' EXISTS must not correlate with this one
+    labelled = func.count(Item.id).filter(exists().where(item_label.item_id == Item.id))
+    stmt = select(labelled, func.count(func.distinct(Item.identity))).select_from(Item).where(*conds)
+    n_labelled, identities = session.execute(stmt).one()
+    return int(n_labelled), int(identities)
 
 
 # --- job-side, fenced writes -----------------------------------------------------------------------

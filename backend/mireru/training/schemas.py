@@ -11,6 +11,17 @@ SplitName = Literal["train", "val", "test", "none"]
 RunStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
+class PresetRead(BaseModel):
+    """A named set of parameters a run can start from (`preset` in POST .../training-runs)."""
+
+    name: str = Field(examples=["fast"])
+    description: str
+    params: dict[str, Any] = Field(
+        description="the parameters it sets; the rest keep the schema's defaults",
+        examples=[{"image_size": 128, "epochs": 3}],
+    )
+
+
 class KindRead(BaseModel):
     kind: str
     title: str
@@ -19,6 +30,11 @@ class KindRead(BaseModel):
         description="embedding: its versions feed a search space; prediction: the prediction endpoints"
     )
     params_schema: dict[str, Any] = Field(description="JSON Schema of `params`, with defaults")
+    presets: list[PresetRead] = Field(
+        description="Named alternatives to the defaults (fast, accurate); the defaults themselves "
+        "are the schema's, used when a run names no preset"
+    )
+    min_val_items: int = Field(description="validation items a run's selection needs at least")
 
 
 class DatasetSelection(BaseModel):
@@ -52,8 +68,70 @@ class TrainingRunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(min_length=1, max_length=50, examples=["embedding"])
-    params: dict[str, Any] = Field(default_factory=dict, examples=[{"epochs": 5, "base_model": "tiny-cnn"}])
+    preset: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="A preset of the kind (see `presets` in GET /training/kinds): its parameters "
+        "apply under `params`, so a value set in `params` wins. None: the schema's defaults. An "
+        "unknown name is a 422 naming the known ones.",
+        examples=["fast"],
+    )
+    params: dict[str, Any] = Field(default_factory=dict, examples=[{"epochs": 5}])
     dataset: DatasetSelection = Field(default_factory=DatasetSelection)
+
+
+class PreflightCounts(BaseModel):
+    """What a selection holds for a kind. Fields that do not apply to the kind are null."""
+
+    selected_items: int = Field(description="items the filters and splits select, with a target or not")
+    items: int = Field(description="selected items the run would learn from (they have its target)")
+    train_items: int
+    val_items: int = Field(description="from the validation splits, or else the held-out share")
+    classes: int = Field(
+        description="distinct targets among them: classes, identities, keywords, box labels, or "
+        "groups joined by positive pairs"
+    )
+    skipped_multi_label: int = Field(
+        default=0, description="items left out because they have several values of a one-value target"
+    )
+    min_classes: int = Field(description="distinct targets the kind needs")
+    min_val_items: int = Field(description="validation items the kind needs")
+    boxes: int | None = Field(default=None, description="detector: boxes on the selected items")
+    labelled_items: int | None = Field(default=None, description="selected items with a class label")
+    identities: int | None = Field(default=None, description="distinct identities on the selected items")
+    pairs: int | None = Field(
+        default=None, description="triplet with use_positive_pairs: explicit pairs between selected items"
+    )
+    keywords_with_vectors: int | None = Field(
+        default=None, description="keywords: of the distinct keywords, those the active word model has"
+    )
+
+
+class PreflightProblem(BaseModel):
+    code: Literal[
+        "no_items",
+        "too_few_classes",
+        "no_train_items",
+        "too_few_val_items",
+        "no_word_model",
+        "no_word_vectors",
+        "missing_measurement_keys",
+    ]
+    message: str = Field(description="what is missing, and what to add")
+    field: str | None = Field(
+        description="the request field to change (dataset, params.<name>); null when the fix is "
+        "elsewhere in the project (a word model)"
+    )
+
+
+class TrainingPreflight(BaseModel):
+    """Whether a run with this body could train, with the counts it was judged on."""
+
+    ok: bool = Field(description="true when there is no problem: starting the run would be accepted")
+    kind: str
+    counts: PreflightCounts
+    problems: list[PreflightProblem]
 
 
 class MetricPoint(BaseModel):

@@ -12,13 +12,20 @@ from mireru.db import after_commit
 from mireru.errors import Conflict, InvalidInput, NotFound
 from mireru.jobs import repository as jobs_repo
 from mireru.jobs.queue import TRAINING_QUEUE, Dispatcher
+from mireru.kinds.base import Target
 from mireru.models import FINISHED_STATUSES, Project, TrainingRun
 from mireru.training import repository
-from mireru.training.dataset import resolve
+from mireru.training.dataset import MULTI_VALUED, _held_out
+from mireru.training.positive_pairs import group_targets
 from mireru.training.schemas import (
+    DatasetSelection,
     KindRead,
     LogLine,
     MetricPoint,
+    PreflightCounts,
+    PreflightProblem,
+    PresetRead,
+    TrainingPreflight,
     TrainingRunCreate,
     TrainingRunDetail,
     TrainingRunRead,
@@ -49,6 +56,8 @@ def list_kinds() -> list[KindRead]:
             description=k.description,
             produces=k.produces,
             params_schema=k.params_schema(),
+            presets=[PresetRead(name=p.name, description=p.description, params=p.params) for p in k.presets],
+            min_val_items=k.min_val_items,
         )
         for k in kinds.all_kinds()
     ]
@@ -63,49 +72,213 @@ def _enqueue(session: Session, dispatcher: Dispatcher, run: TrainingRun) -> None
     )
 
 
+def _kind_and_params(data: TrainingRunCreate) -> tuple[kinds.KindSpec, kinds.CommonParams]:
+    """The kind and its checked parameters: the preset's values under the request's own."""
+    spec = kinds.get_kind(data.kind)
+    return spec, spec.validate(spec.with_preset(data.preset, data.params))
+
+
+# --- pre-flight checks -----------------------------------------------------------------------------
+
+# What to add, per target, when a selection has none of it.
+_ADD: dict[Target, str] = {
+    "label": "label some items",
+    "identity": "give some items an identity",
+    "identity_or_label": "give some items an identity or a label",
+    "keyword": "add keywords to some items",
+    "box": "draw boxes on some items",
+}
+
+
+def preflight(session: Session, project: Project, data: TrainingRunCreate) -> TrainingPreflight:
+    """Whether a run with this body could train, and the counts that say so: what POST
+    .../training-runs checks before it queues anything."""
+    spec, params = _kind_and_params(data)
+    return _preflight(session, project.id, spec, params, data.dataset)
+
+
+def _split_counts(
+    chosen: dict[int, tuple[str | None, str]], selection: DatasetSelection, seed: int
+) -> tuple[int, int]:
+    """(train, val) items as the run's snapshot will divide them (training.dataset.resolve):
+    by split, else a held-out share of at least 4 training items."""
+    val_splits = set(selection.val_splits)
+    val = [i for i, (split, _) in chosen.items() if (split or "none") in val_splits]
+    train = [i for i, (split, _) in chosen.items() if (split or "none") not in val_splits]
+    if not val and selection.val_fraction > 0 and len(train) >= 4:
+        held = sum(1 for i in train if _held_out(i, seed, selection.val_fraction))
+        if 0 < held < len(train):
+            return len(train) - held, held
+    return len(train), len(val)
+
+
+def _grouped_by_pairs(
+    session: Session,
+    chosen: dict[int, tuple[str | None, str]],
+    left_out: set[int],
+    pairs: list[tuple[int, int]],
+) -> dict[int, tuple[str | None, str]]:
+    """The chosen items regrouped by explicit pairs, plus paired items without a target, as the
+    snapshot does (training.dataset); multi-label items stay out."""
+    targets: dict[int, str | None] = {i: value for i, (_, value) in chosen.items()}
+    split_of = {i: split for i, (split, _) in chosen.items()}
+    untargeted = {i for pair in pairs for i in pair} - targets.keys() - left_out
+    for item_id, (_, split) in repository.sha_and_split(session, list(untargeted)).items():
+        targets[item_id], split_of[item_id] = None, split
+    return {i: (split_of[i], group) for i, group in group_targets(targets, pairs).items()}
+
+
+def _preflight(
+    session: Session,
+    project_id: int,
+    spec: kinds.KindSpec,
+    params: kinds.CommonParams,
+    selection: DatasetSelection,
+) -> TrainingPreflight:
+    target = spec.target(params)
+    f, splits = selection.filters, [*selection.train_splits, *selection.val_splits]
+    rows = repository.item_targets(session, project_id, f, splits, target)
+    multi = target in MULTI_VALUED
+    chosen = {r.item_id: (r.split, r.value) for r in rows if multi or r.values == 1}
+    skipped = len(rows) - len(chosen)
+    extra: dict[str, int] = {}
+    uses_pairs = bool(getattr(params, "use_positive_pairs", False)) and not multi
+    if uses_pairs:
+        pairs = repository.selected_pairs(session, project_id, f, splits)
+        extra["pairs"] = len(pairs)
+        if pairs:
+            left_out = {r.item_id for r in rows if r.values > 1}
+            chosen = _grouped_by_pairs(session, chosen, left_out, pairs)
+    if multi:
+        classes = len(repository.distinct_targets(session, project_id, f, splits, target))
+    else:
+        classes = len({value for _, value in chosen.values()})
+    train, val = _split_counts(chosen, selection, params.seed)
+    if target == "box":
+        extra["boxes"] = repository.count_boxes(session, project_id, f, splits)
+    if target in ("identity", "identity_or_label"):
+        extra["labelled_items"], extra["identities"] = repository.labels_and_identities(
+            session, project_id, f, splits
+        )
+    counts = PreflightCounts(
+        selected_items=repository.count_selected(session, project_id, f, splits),
+        items=len(chosen),
+        train_items=train,
+        val_items=val,
+        classes=classes,
+        skipped_multi_label=skipped,
+        min_classes=spec.min_targets,
+        min_val_items=spec.min_val_items,
+        **extra,
+    )
+    problems = _selection_problems(spec, target, selection, counts, uses_pairs)
+    if spec.needs_word_vectors:
+        problems += _word_problems(session, project_id, counts, selection, target)
+    problems += _measurement_problems(session, project_id, params, selection)
+    return TrainingPreflight(ok=not problems, kind=spec.kind, counts=counts, problems=problems)
+
+
+def _selection_problems(
+    spec: kinds.KindSpec,
+    target: Target,
+    selection: DatasetSelection,
+    counts: PreflightCounts,
+    uses_pairs: bool,
+) -> list[PreflightProblem]:
+    splits = [*selection.train_splits, *selection.val_splits]
+    if counts.items == 0:
+        add = _ADD[target] + (", or join items by positive pairs" if uses_pairs else "")
+        message = (
+            f"the dataset selection has no items with a {target} in splits {splits} "
+            f"({counts.selected_items} selected items); {add}, or widen the filters"
+        )
+        return [PreflightProblem(code="no_items", message=message, field="dataset")]
+    problems: list[PreflightProblem] = []
+    if counts.classes < spec.min_targets:
+        message = (
+            f"a {spec.kind} run needs items of at least {spec.min_targets} different {target}s; "
+            f"the selection has {counts.classes}: {_ADD[target]} with another {target}"
+        )
+        problems.append(PreflightProblem(code="too_few_classes", message=message, field="dataset"))
+    if counts.train_items == 0:
+        message = (
+            f"none of the {counts.items} items with a {target} is in the training splits "
+            f"{selection.train_splits}; move some there or train on more splits"
+        )
+        problems.append(PreflightProblem(code="no_train_items", message=message, field="dataset"))
+    elif counts.val_items < spec.min_val_items:
+        message = (
+            f"a {spec.kind} run needs at least {spec.min_val_items} validation item(s) with a "
+            f"{target} to measure what it learnt; the selection has {counts.val_items}: put some in "
+            f"split(s) {selection.val_splits}, or hold out a share (val_fraction, of at least 4 "
+            "training items when none is in a validation split)"
+        )
+        problems.append(PreflightProblem(code="too_few_val_items", message=message, field="dataset"))
+    return problems
+
+
+def _word_problems(
+    session: Session, project_id: int, counts: PreflightCounts, selection: DatasetSelection, target: Target
+) -> list[PreflightProblem]:
+    """The keywords kind learns word vectors: the project's active word model must have some of
+    the selection's keywords."""
+    from mireru.words.queries import active_model, resolve_texts
+
+    try:
+        model = active_model(session, project_id)
+    except Conflict as exc:
+        return [PreflightProblem(code="no_word_model", message=exc.message, field=None)]
+    splits = [*selection.train_splits, *selection.val_splits]
+    keywords = repository.distinct_targets(session, project_id, selection.filters, splits, target)
+    counts.keywords_with_vectors = len(resolve_texts(session, model, keywords, strict=False))
+    if keywords and counts.keywords_with_vectors == 0:
+        shown = ", ".join(keywords[:10]) + (", ..." if len(keywords) > 10 else "")
+        message = (
+            f"none of the selection's {len(keywords)} keywords ({shown}) has a vector in the active "
+            f"word model {model.id} ({model.name}); use keywords the model knows, or train or import "
+            "a word model that knows them"
+        )
+        return [PreflightProblem(code="no_word_vectors", message=message, field="dataset")]
+    return []
+
+
+def _measurement_problems(
+    session: Session, project_id: int, params: kinds.CommonParams, selection: DatasetSelection
+) -> list[PreflightProblem]:
+    keys: list[str] = list(getattr(params, "measurement_keys", None) or [])
+    if not keys:
+        return []
+    splits = [*selection.train_splits, *selection.val_splits]
+    present = repository.measurement_keys_present(session, project_id, selection.filters, splits, keys)
+    if missing := [k for k in keys if k not in present]:
+        message = (
+            f"measurement_keys {missing} are on none of the selected items; add those readings or "
+            "choose other keys"
+        )
+        return [
+            PreflightProblem(
+                code="missing_measurement_keys", message=message, field="params.measurement_keys"
+            )
+        ]
+    return []
+
+
 def start_run(
     session: Session, dispatcher: Dispatcher, project: Project, data: TrainingRunCreate, max_attempts: int
 ) -> TrainingRun:
-    """Check the kind, its parameters and that the selection has something to learn from, then
-    queue the run on the `training` queue (enqueued once the request commits)."""
-    spec = kinds.get_kind(data.kind)
-    params = spec.validate(data.params)
-    target = spec.target(params)
+    """Check the kind, its parameters (a preset's under the request's) and that the selection can
+    train it (the pre-flight checks: a 422 with the counts and problems), then queue the run on
+    the `training` queue (enqueued once the request commits)."""
+    spec, params = _kind_and_params(data)
     selection = data.dataset
-    items, targets = repository.count_candidates(
-        session, project.id, selection.filters, [*selection.train_splits, *selection.val_splits], target
-    )
-    if getattr(params, "use_positive_pairs", False) and (items == 0 or targets < spec.min_targets):
-        # Pairs can give untargeted items a group; the counts come from the real grouping then.
-        grouped = resolve(session, project.id, selection, target, params.seed, positive_pairs=True)
-        rows = grouped.train + grouped.val
-        items, targets = len(rows), len({row[2] for row in rows})
-    if items == 0:
+    check = _preflight(session, project.id, spec, params, selection)
+    if check.problems:
         raise InvalidInput(
-            f"the dataset selection has no items with a {target} in splits "
-            f"{[*selection.train_splits, *selection.val_splits]}; annotate some or widen the filters",
-            field="dataset",
+            "; ".join(p.message for p in check.problems),
+            field=check.problems[0].field or "dataset",
+            counts=check.counts.model_dump(),
+            problems=[p.model_dump() for p in check.problems],
         )
-    if targets < spec.min_targets:
-        raise InvalidInput(
-            f"a {spec.kind} run needs items of at least {spec.min_targets} different {target}s; "
-            f"the selection has {targets}",
-            field="dataset",
-        )
-    keys: list[str] = list(getattr(params, "measurement_keys", None) or [])
-    if keys:
-        splits = [*selection.train_splits, *selection.val_splits]
-        present = repository.measurement_keys_present(session, project.id, selection.filters, splits, keys)
-        if missing := [k for k in keys if k not in present]:
-            raise InvalidInput(
-                f"measurement_keys {missing} are on none of the selected items; add those readings or "
-                "choose other keys",
-                field="params.measurement_keys",
-            )
-    if spec.needs_word_vectors:
-        from mireru.words.queries import active_model
-
-        active_model(session, project.id)  # 409 saying how to get word vectors, before queueing
     job = jobs_repo.create(session, "training", TRAINING_QUEUE, project.id, {"kind": spec.kind})
     run = repository.add_run(
         session,
@@ -126,9 +299,14 @@ def start_run(
         ),
     )
     job.params = {"kind": spec.kind, "run_id": run.id}
-    what = f"{items} selected items with {targets} {target} values"
+    counts, target = check.counts, spec.target(params)
+    preset = f" with the {data.preset} preset" if data.preset else ""
+    what = (
+        f"{counts.items} selected items with {counts.classes} {target} values "
+        f"({counts.train_items} train, {counts.val_items} val)"
+    )
     repository.add_log(
-        session, run, "info", f"queued: {spec.kind} from {run.base_model or 'scratch'}, {what}"
+        session, run, "info", f"queued: {spec.kind} from {run.base_model or 'scratch'}{preset}, {what}"
     )
     _enqueue(session, dispatcher, run)
     return run

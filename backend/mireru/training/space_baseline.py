@@ -8,6 +8,7 @@ Only items that have a vector in that space take part (new uploads may still be 
 log line says how many did.
 """
 
+import math
 from dataclasses import dataclass
 from typing import cast
 
@@ -65,6 +66,7 @@ def active_space_baseline(session: Session, project_id: int, snapshot: Snapshot)
         PREFIX + "map@r": scores.map_at_r,
         PREFIX + MEAN_COSINE: mean_pairwise_cosine(query_vectors),
     }
+    metrics = {k: v for k, v in metrics.items() if math.isfinite(v)}
     note = (
         f"the active search space {space.name!r} ({space.model}) on the same validation items "
         f"({len(queries)} of {len(snapshot.val)} have its vectors): Recall@1 {scores.recall[1]:.4g}, "

@@ -233,6 +233,8 @@ export interface paths {
         /**
          * Create a project
          * @description Create an empty project; names are unique (409 if taken). The creator becomes its admin.
+         *     It starts with an active search space over the offline ImageNet MobileNetV2 (unless the
+         *     server's MIRERU_DEFAULT_SPACE is false), so similar-image search works from the first upload.
          */
         post: operations["create_project_api_v1_projects_post"];
         delete?: never;
@@ -807,8 +809,9 @@ export interface paths {
         /**
          * List model kinds
          * @description The model kinds a run can train, each with the JSON Schema (with defaults) of its
-         *     `params`, so a client can draw the form. Common parameters keep common names: epochs,
-         *     batch_size, image_size, lr, device.
+         *     `params`, so a client can draw the form, and its named `presets` (fast, accurate: the
+         *     parameters each sets over the defaults). Common parameters keep common names: epochs,
+         *     batch_size, image_size, lr, device. Backbone kinds start from ImageNet MobileNetV2 by default.
          */
         get: operations["list_kinds_api_v1_training_kinds_get"];
         put?: never;
@@ -835,11 +838,38 @@ export interface paths {
         put?: never;
         /**
          * Start a training run
-         * @description Validate `params` against the kind's schema and check the dataset selection (the item
-         *     filters of item listing, then train/val splits), then queue the run on the `training` queue.
-         *     Follow it at `.../training-runs/{id}` or its `/events` stream.
+         * @description Validate `params` against the kind's schema (over the values of `preset`, if one is named:
+         *     see `presets` in GET /training/kinds) and check the dataset selection (the item filters of
+         *     item listing, then train/val splits), then queue the run on the `training` queue. A selection
+         *     that cannot train the kind (no boxes for a detector, fewer than 2 classes, no validation item,
+         *     no active word model for keywords, ...) is a 422 whose `detail` holds `counts` and `problems`
+         *     as .../training-runs/preflight gives them. Follow the run at `.../training-runs/{id}` or its
+         *     `/events` stream.
          */
         post: operations["start_run_api_v1_projects__project_id__training_runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/training-runs/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a training run before starting it
+         * @description The checks POST .../training-runs makes, without starting anything: the same body, and
+         *     `ok` with the selection's `counts` (items, train/val items, classes, and per kind boxes,
+         *     identities, positive pairs or keywords with word vectors) and the `problems` that would
+         *     refuse it, each naming what to add. Invalid `kind`, `preset` or `params` are a 422 as there.
+         */
+        post: operations["preflight_run_api_v1_projects__project_id__training_runs_preflight_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1063,6 +1093,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/models/{model_id}/deploy-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare a version with the deployed one
+         * @description What deploying this version would find, without deploying: `outcome` passed, worse (a deploy answers 409 unless forced) or skipped, with both sides' figures.
+         *
+         *     The deploy gate scores the version and what its slot serves now on the same
+         *     held-out items (split `test` when it has usable items, else `val`) with the kind's metrics, the
+         *     primary one first: embedding versions Recall@1 and mAP@R of held-out queries against the training
+         *     items (split train or none) as the gallery, compared with the project's active embedding space
+         *     (which may be a pretrained space with no model version); classifiers macro-F1 and accuracy;
+         *     detectors mAP@0.5 and mAP@[.5:.95]; keyword models F1@3 of the ranked words and the F1 of the
+         *     keyword sets. Both sides load through the process's model cache and run on the API's device,
+         *     bounded: at most 200 held-out items (50 for detectors) and 1000 gallery items, an evenly spread
+         *     sample of larger splits (`capped`). Nothing deployed, or no held-out items: the gate is skipped,
+         *     and `reason` says why.
+         */
+        get: operations["check_deploy_api_v1_projects__project_id__models__model_id__deploy_check_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/models/{model_id}/deploy": {
         parameters: {
             query?: never;
@@ -1074,10 +1135,29 @@ export interface paths {
         put?: never;
         /**
          * Deploy a version
-         * @description Make this version the one its slot serves. An embedding version re-embeds the project
-         *     into a new space and search switches to it when that is built (`deployment.status` is
-         *     "reembedding" until then; 409 if the retrieval engine is not installed); a classifier,
-         *     detector or keyword version is what the prediction endpoints use from now on.
+         * @description Make this version the one its slot serves, once it scores no worse than what
+         *     the slot serves now: a worse version answers 409 with both figures in the message and in
+         *     `detail` (`candidate`, `deployed`, `metric`, `held_out_items`, `gate`), unless the body is
+         *     `{"force": true}`. The body is optional. The response's `deployment.gate` is the comparison (or
+         *     why it was skipped); a passed or forced gate's figures are also kept in the version's metrics as
+         *     `gate/<metric>` (the version), `gate/deployed/<metric>` (what it replaced) and
+         *     `gate/held_out_items`.
+         *
+         *     An embedding version re-embeds the project into a new space and search switches to it when that
+         *     is built (`deployment.status` is "reembedding" until then; 409 if the retrieval engine is not
+         *     installed); a classifier, detector or keyword version is what the prediction endpoints use from
+         *     now on.
+         *
+         *     The deploy gate scores the version and what its slot serves now on the same
+         *     held-out items (split `test` when it has usable items, else `val`) with the kind's metrics, the
+         *     primary one first: embedding versions Recall@1 and mAP@R of held-out queries against the training
+         *     items (split train or none) as the gallery, compared with the project's active embedding space
+         *     (which may be a pretrained space with no model version); classifiers macro-F1 and accuracy;
+         *     detectors mAP@0.5 and mAP@[.5:.95]; keyword models F1@3 of the ranked words and the F1 of the
+         *     keyword sets. Both sides load through the process's model cache and run on the API's device,
+         *     bounded: at most 200 held-out items (50 for detectors) and 1000 gallery items, an evenly spread
+         *     sample of larger splits (`capped`). Nothing deployed, or no held-out items: the gate is skipped,
+         *     and `reason` says why.
          */
         post: operations["deploy_model_api_v1_projects__project_id__models__model_id__deploy_post"];
         delete?: never;
@@ -1098,7 +1178,8 @@ export interface paths {
         /**
          * Roll back to the previous version
          * @description `model_id` must be the deployed version of its slot; the version deployed before it
-         *     becomes the deployed one again (returned). Calling it again walks further back.
+         *     becomes the deployed one again (returned), without the deploy gate: rolling back is how a
+         *     bad deploy is undone at once. Calling it again walks further back.
          */
         post: operations["rollback_model_api_v1_projects__project_id__models__model_id__rollback_post"];
         delete?: never;
@@ -2067,6 +2148,91 @@ export interface components {
              */
             val_fraction: number;
         };
+        /**
+         * DeployGate
+         * @description The comparison a deploy makes before replacing what a slot serves.
+         */
+        DeployGate: {
+            /**
+             * Outcome
+             * @description passed: the candidate scores at least as well on the primary metric; worse: it scores lower (a deploy answers 409 unless forced); forced: worse, deployed anyway with force: true; skipped: nothing to compare (nothing deployed, no held-out items), see reason
+             * @enum {string}
+             */
+            outcome: "passed" | "worse" | "forced" | "skipped";
+            /**
+             * Reason
+             * @description the comparison, or why it was skipped, in words
+             */
+            reason: string;
+            /** Slot */
+            slot: string;
+            /**
+             * Metric
+             * @description the primary metric (the first of figures)
+             */
+            metric?: string | null;
+            /**
+             * Candidate
+             * @description the candidate's primary metric
+             */
+            candidate?: number | null;
+            /**
+             * Deployed
+             * @description the deployed side's primary metric
+             */
+            deployed?: number | null;
+            /**
+             * Figures
+             * @description every metric, primary first
+             */
+            figures?: components["schemas"]["GateFigure"][];
+            /**
+             * Split
+             * @description the held-out split scored: test when it has usable items, else val
+             */
+            split?: ("test" | "val") | null;
+            /**
+             * Held Out Items
+             * @description held-out items both sides were scored on
+             * @default 0
+             */
+            held_out_items: number;
+            /**
+             * Gallery Items
+             * @description embeddings: training items the held-out queries were ranked against
+             */
+            gallery_items?: number | null;
+            /**
+             * Capped
+             * @description the split or the gallery was larger than its cap, so an evenly spread sample was scored (caps: 200 held-out items, 50 for detectors; 1000 gallery items)
+             * @default false
+             */
+            capped: boolean;
+            /**
+             * Compared With
+             * @description what the candidate was compared with, in words
+             */
+            compared_with?: string | null;
+            /**
+             * Deployed Model Version Id
+             * @description the deployed version compared with (null for a pretrained space)
+             */
+            deployed_model_version_id?: number | null;
+            /**
+             * Deployed Space Id
+             * @description embeddings: the active embedding space compared with
+             */
+            deployed_space_id?: number | null;
+        };
+        /** DeployRequest */
+        DeployRequest: {
+            /**
+             * Force
+             * @description deploy even when the version scores worse than what it replaces
+             * @default false
+             */
+            force: boolean;
+        };
         /** DeploymentRead */
         DeploymentRead: {
             /** Id */
@@ -2105,6 +2271,8 @@ export interface components {
             created_at: string;
             /** Retired At */
             retired_at: string | null;
+            /** @description only in the deploy response: the deploy gate's comparison (a passed or forced gate's figures also stay in the version's metrics under gate/*) */
+            gate?: components["schemas"]["DeployGate"] | null;
         };
         /** DetectResponse */
         DetectResponse: {
@@ -2184,6 +2352,29 @@ export interface components {
             metadata: components["schemas"]["KeyCount"][];
             /** Measurements */
             measurements: components["schemas"]["ReadingRange"][];
+        };
+        /** GateFigure */
+        GateFigure: {
+            /**
+             * Name
+             * @description the metric: "recall@1", "map@r", "accuracy", "macro_f1", "map50", "f1@3"...
+             */
+            name: string;
+            /**
+             * Label
+             * @description how people write it: "Recall@1", "mAP@R", "macro-F1"...
+             */
+            label: string;
+            /**
+             * Candidate
+             * @description the version being deployed
+             */
+            candidate: number;
+            /**
+             * Deployed
+             * @description what the slot serves now
+             */
+            deployed: number;
         };
         /** Health */
         Health: {
@@ -2557,6 +2748,16 @@ export interface components {
             params_schema: {
                 [key: string]: unknown;
             };
+            /**
+             * Presets
+             * @description Named alternatives to the defaults (fast, accurate); the defaults themselves are the schema's, used when a run names no preset
+             */
+            presets: components["schemas"]["PresetRead"][];
+            /**
+             * Min Val Items
+             * @description validation items a run's selection needs at least
+             */
+            min_val_items: number;
         };
         /** LabelClassCreate */
         LabelClassCreate: {
@@ -2912,6 +3113,117 @@ export interface components {
              * @description pairs that were already there (or repeated in the request)
              */
             existing: number;
+        };
+        /**
+         * PreflightCounts
+         * @description What a selection holds for a kind. Fields that do not apply to the kind are null.
+         */
+        PreflightCounts: {
+            /**
+             * Selected Items
+             * @description items the filters and splits select, with a target or not
+             */
+            selected_items: number;
+            /**
+             * Items
+             * @description selected items the run would learn from (they have its target)
+             */
+            items: number;
+            /** Train Items */
+            train_items: number;
+            /**
+             * Val Items
+             * @description from the validation splits, or else the held-out share
+             */
+            val_items: number;
+            /**
+             * Classes
+             * @description distinct targets among them: classes, identities, keywords, box labels, or groups joined by positive pairs
+             */
+            classes: number;
+            /**
+             * Skipped Multi Label
+             * @description items left out because they have several values of a one-value target
+             * @default 0
+             */
+            skipped_multi_label: number;
+            /**
+             * Min Classes
+             * @description distinct targets the kind needs
+             */
+            min_classes: number;
+            /**
+             * Min Val Items
+             * @description validation items the kind needs
+             */
+            min_val_items: number;
+            /**
+             * Boxes
+             * @description detector: boxes on the selected items
+             */
+            boxes?: number | null;
+            /**
+             * Labelled Items
+             * @description selected items with a class label
+             */
+            labelled_items?: number | null;
+            /**
+             * Identities
+             * @description distinct identities on the selected items
+             */
+            identities?: number | null;
+            /**
+             * Pairs
+             * @description triplet with use_positive_pairs: explicit pairs between selected items
+             */
+            pairs?: number | null;
+            /**
+             * Keywords With Vectors
+             * @description keywords: of the distinct keywords, those the active word model has
+             */
+            keywords_with_vectors?: number | null;
+        };
+        /** PreflightProblem */
+        PreflightProblem: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "no_items" | "too_few_classes" | "no_train_items" | "too_few_val_items" | "no_word_model" | "no_word_vectors" | "missing_measurement_keys";
+            /**
+             * Message
+             * @description what is missing, and what to add
+             */
+            message: string;
+            /**
+             * Field
+             * @description the request field to change (dataset, params.<name>); null when the fix is elsewhere in the project (a word model)
+             */
+            field: string | null;
+        };
+        /**
+         * PresetRead
+         * @description A named set of parameters a run can start from (`preset` in POST .../training-runs).
+         */
+        PresetRead: {
+            /**
+             * Name
+             * @example fast
+             */
+            name: string;
+            /** Description */
+            description: string;
+            /**
+             * Params
+             * @description the parameters it sets; the rest keep the schema's defaults
+             * @example {
+             *       "epochs": 3,
+             *       "image_size": 128
+             *     }
+             */
+            params: {
+                [key: string]: unknown;
+            };
         };
         /** ProjectCreate */
         ProjectCreate: {
@@ -3384,6 +3696,22 @@ export interface components {
             rejected: number;
         };
         /**
+         * TrainingPreflight
+         * @description Whether a run with this body could train, with the counts it was judged on.
+         */
+        TrainingPreflight: {
+            /**
+             * Ok
+             * @description true when there is no problem: starting the run would be accepted
+             */
+            ok: boolean;
+            /** Kind */
+            kind: string;
+            counts: components["schemas"]["PreflightCounts"];
+            /** Problems */
+            problems: components["schemas"]["PreflightProblem"][];
+        };
+        /**
          * TrainingRunCreate
          * @description Start a run: a kind, its parameters (see GET /training/kinds) and a dataset selection.
          */
@@ -3394,9 +3722,14 @@ export interface components {
              */
             kind: string;
             /**
+             * Preset
+             * @description A preset of the kind (see `presets` in GET /training/kinds): its parameters apply under `params`, so a value set in `params` wins. None: the schema's defaults. An unknown name is a 422 naming the known ones.
+             * @example fast
+             */
+            preset?: string | null;
+            /**
              * Params
              * @example {
-             *       "base_model": "tiny-cnn",
              *       "epochs": 5
              *     }
              */
@@ -9517,6 +9850,114 @@ export interface operations {
             };
         };
     };
+    preflight_run_api_v1_projects__project_id__training_runs_preflight_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainingRunCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingPreflight"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_run_api_v1_projects__project_id__training_runs__run_id__get: {
         parameters: {
             query?: never;
@@ -10699,7 +11140,7 @@ export interface operations {
             };
         };
     };
-    deploy_model_api_v1_projects__project_id__models__model_id__deploy_post: {
+    check_deploy_api_v1_projects__project_id__models__model_id__deploy_check_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -10712,6 +11153,116 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployGate"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too large (bytes, pixels, files or rows) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a supported file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; the message names the field and the problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (database, Redis) is down; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deploy_model_api_v1_projects__project_id__models__model_id__deploy_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a positive id */
+                project_id: number;
+                /** @description a positive id */
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeployRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -19,8 +19,13 @@ COLLAPSE_COSINE = 0.95
 
 
 def as_baseline(metrics: dict[str, float]) -> dict[str, float]:
-    """`val/x` -> `baseline/x`; other metrics (losses of the training pass, timings) are dropped."""
-    return {BASELINE + k.removeprefix(VAL): v for k, v in metrics.items() if k.startswith(VAL)}
+    """`val/x` -> `baseline/x`; other metrics (losses of the training pass, timings) and values
+    undefined on this data (NaN) are dropped."""
+    return {
+        BASELINE + k.removeprefix(VAL): v
+        for k, v in metrics.items()
+        if k.startswith(VAL) and math.isfinite(v)
+    }
 
 
 def mean_pairwise_cosine(vectors: np.ndarray) -> float:

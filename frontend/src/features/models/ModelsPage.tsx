@@ -9,7 +9,8 @@ import { download } from '../../lib/download';
 import { formatDate } from '../../lib/format';
 import { useAccess } from '../auth/api';
 import { formatMetric } from '../training/runEvents';
-import { useDeleteModel, useDeployModel, useModels, useRollbackModel, type ModelVersion } from './api';
+import { useDeleteModel, useModels, useRollbackModel, type ModelVersion } from './api';
+import { DeployDialog } from './DeployDialog';
 import { ModelComparisonTable } from './ModelComparisonTable';
 import { deploymentWords, metricColumns, modelFacts, modelTitle, toggleCompared } from './modelView';
 import '../training/training.css';
@@ -20,13 +21,14 @@ export function ModelsPage() {
   const projectId = useProjectId();
   const access = useAccess(projectId);
   const models = useModels(projectId);
-  const deploy = useDeployModel(projectId);
   const rollback = useRollbackModel(projectId);
   const remove = useDeleteModel(projectId);
   const [params] = useSearchParams();
   const highlighted = Number(params.get('model'));
   const [compared, setCompared] = useState<number[]>([]);
   const [deleting, setDeleting] = useState<ModelVersion | null>(null);
+  // The version whose deploy dialog is open: it compares the version with the deployed one first.
+  const [deploying, setDeploying] = useState<ModelVersion | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const canDeploy = access.can('deploy');
@@ -36,7 +38,7 @@ export function ModelsPage() {
   if (models.isError) return <ErrorMessage title="Could not load the model versions" error={models.error} onRetry={() => models.refetch()} />;
   const list = models.data.models;
   const columns = metricColumns(list);
-  const busy = deploy.isPending || rollback.isPending || remove.isPending;
+  const busy = rollback.isPending || remove.isPending;
 
   return (
     <div className="page training-page models-page">
@@ -53,7 +55,6 @@ export function ModelsPage() {
           <span className="small muted">Tick two or more versions to compare their metrics.</span>
         ) : null}
       </div>
-      {deploy.isError ? <ErrorMessage title="Could not deploy the version" error={deploy.error} /> : null}
       {rollback.isError ? <ErrorMessage title="Could not roll back" error={rollback.error} /> : null}
       {remove.isError ? <ErrorMessage title="Could not delete the version" error={remove.error} /> : null}
       {downloadError ? <ErrorMessage title="Could not download the model" error={downloadError} /> : null}
@@ -127,7 +128,10 @@ export function ModelsPage() {
                             type="button"
                             className="button small primary"
                             disabled={busy}
-                            onClick={() => deploy.mutate(m.id, { onSuccess: () => setDone(`${title} deployed.`) })}
+                            onClick={() => {
+                              setDone(null);
+                              setDeploying(m);
+                            }}
                           >
                             Deploy<span className="visually-hidden"> {title}</span>
                           </button>
@@ -178,6 +182,15 @@ export function ModelsPage() {
         </div>
       )}
       {compared.length >= 2 ? <ModelComparisonTable projectId={projectId} ids={compared} /> : null}
+      <DeployDialog
+        projectId={projectId}
+        model={deploying}
+        onClose={() => setDeploying(null)}
+        onDeployed={(message) => {
+          setDeploying(null);
+          setDone(message);
+        }}
+      />
       <ConfirmDialog
         open={deleting !== null}
         title="Delete the model version?"

@@ -6,13 +6,28 @@ import { Loading } from '../../components/Loading';
 import { filtersFromParams, toItemFilter, toItemQuery } from '../../lib/itemFilters';
 import { useAccess } from '../auth/api';
 import { useItemTotal } from '../../lib/pagedItems';
-import { useStartRun, useTrainingKinds, type Kind } from './api';
+import { useDebounced } from '../../lib/useDebounced';
+import { usePreflight, useStartRun, useTrainingKinds, type Kind, type RunCreate } from './api';
 import { DatasetSelection, type Selection } from './DatasetSelection';
+import { blocksStart, preflightBody } from './preflight';
+import { PreflightCheck } from './PreflightCheck';
+import { DEFAULTS, findPreset, presetValues } from './presets';
 import { SchemaFields } from './SchemaFields';
-import { fieldsFromSchema, initialValues, serverFieldErrors, splitFields, toParams, type FieldErrors, type FormValues } from './schemaForm';
+import { fieldsFromSchema, serverFieldErrors, splitFields, toParams, type FieldErrors, type FormValues } from './schemaForm';
 import './training.css';
 
 const NO_FILTERS = {};
+// The pre-flight check waits for the form to rest this long, so typing does not flood the API.
+const PREFLIGHT_DEBOUNCE_MS = 400;
+
+function datasetOf(selection: Selection): RunCreate['dataset'] {
+  return {
+    filters: toItemFilter(selection.filters),
+    train_splits: selection.trainSplits,
+    val_splits: selection.valSplits,
+    val_fraction: Number(selection.valFraction),
+  };
+}
 
 /** Start a run: the kind, its parameters (a form drawn from the kind's JSON Schema) and the data. */
 export function NewRunPage() {
@@ -23,7 +38,9 @@ export function NewRunPage() {
   const kinds = useTrainingKinds();
   const start = useStartRun(projectId);
   const [kindName, setKindName] = useState<string | null>(null);
+  const [presetName, setPresetName] = useState<string>(DEFAULTS);
   const kind: Kind | undefined = kinds.data?.find((k) => k.kind === kindName) ?? kinds.data?.[0];
+  const preset = findPreset(kind?.presets, presetName);
   const fields = useMemo(() => fieldsFromSchema(kind?.params_schema), [kind]);
   const { common, more } = useMemo(() => splitFields(fields), [fields]);
   const [values, setValues] = useState<FormValues>({});
@@ -38,11 +55,19 @@ export function NewRunPage() {
   const matching = useItemTotal(projectId, query);
   const sample = useItemTotal(projectId, NO_FILTERS);
 
-  // New defaults whenever another kind is picked.
+  // The kind's defaults, under the chosen preset, whenever another kind or preset is picked.
   useEffect(() => {
-    setValues(initialValues(fields));
+    setValues(presetValues(fields, preset));
     setErrors({});
-  }, [fields]);
+  }, [fields, preset]);
+
+  // What the run would learn from, checked live as the kind, the settings or the data change.
+  const body = useMemo(() => {
+    const checked = preflightBody(kind?.kind, toParams(fields, values).params, datasetOf(selection));
+    return checked && preset ? { ...checked, preset: preset.name } : checked;
+  }, [kind, preset, fields, values, selection]);
+  const preflight = usePreflight(projectId, useDebounced(body, PREFLIGHT_DEBOUNCE_MS));
+  const blocked = blocksStart(preflight.data);
 
   const change = (name: string, value: string | boolean) => {
     setValues((v) => ({ ...v, [name]: value }));
@@ -60,16 +85,8 @@ export function NewRunPage() {
     setErrors(problems);
     if (Object.keys(problems).length) return;
     start.mutate(
-      {
-        kind: kind.kind,
-        params: built.params,
-        dataset: {
-          filters: toItemFilter(selection.filters),
-          train_splits: selection.trainSplits,
-          val_splits: selection.valSplits,
-          val_fraction: fraction,
-        },
-      },
+      // The form holds the preset's values already; naming it records it in the run's log.
+      { kind: kind.kind, preset: preset?.name ?? null, params: built.params, dataset: datasetOf(selection) },
       {
         onSuccess: (run) => navigate(`/projects/${projectId}/training/${run.id}`),
         onError: (error) => setErrors(serverFieldErrors(error)),
@@ -112,6 +129,26 @@ export function NewRunPage() {
             ))}
           </fieldset>
           <fieldset className="field-group">
+            <legend>Preset</legend>
+            {[null, ...kind.presets].map((p) => (
+              <label key={p?.name ?? DEFAULTS} className="radio preset-choice">
+                <input
+                  type="radio"
+                  name="preset"
+                  value={p?.name ?? DEFAULTS}
+                  checked={(preset?.name ?? DEFAULTS) === (p?.name ?? DEFAULTS)}
+                  onChange={() => setPresetName(p?.name ?? DEFAULTS)}
+                  disabled={start.isPending}
+                />
+                <span>
+                  <strong>{p ? p.name.charAt(0).toUpperCase() + p.name.slice(1) : 'Defaults'}</strong>
+                  <span className="small muted"> {p ? p.description : 'The kind’s own defaults: a pretrained backbone, sized for a few hundred images on a CPU.'}</span>
+                </span>
+              </label>
+            ))}
+            <p className="small muted">A preset fills the settings below; what you change there is what the run uses.</p>
+          </fieldset>
+          <fieldset className="field-group">
             <legend>Settings</legend>
             <SchemaFields fields={common} values={values} errors={errors} onChange={change} disabled={start.isPending} />
             {more.length ? (
@@ -129,6 +166,7 @@ export function NewRunPage() {
             sampleItems={sample.data?.items ?? []}
             errors={errors}
           />
+          <PreflightCheck check={preflight.data} checking={preflight.isFetching} failed={preflight.isError} />
           {start.isError ? <ErrorMessage title="The run was not started" error={start.error} /> : null}
           {invalid && !start.isError ? (
             <p className="field-error" role="alert">
@@ -139,7 +177,7 @@ export function NewRunPage() {
             <Link className="button" to={`/projects/${projectId}/training`}>
               Cancel
             </Link>
-            <button type="submit" className="button primary" disabled={start.isPending}>
+            <button type="submit" className="button primary" disabled={start.isPending || blocked} title={blocked ? 'The selection cannot train this kind yet: see the pre-flight check' : undefined}>
               {start.isPending ? 'Starting…' : 'Start training'}
             </button>
           </div>

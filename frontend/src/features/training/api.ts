@@ -1,10 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { components } from '../../client/schema';
 import { api, unwrap } from '../../lib/api';
 import { queryKeys } from '../../lib/queryKeys';
+import type { Preflight } from './preflight';
 import { isFinishedStatus } from './runEvents';
 
 export type Kind = components['schemas']['KindRead'];
+export type Preset = components['schemas']['PresetRead'];
 export type RunCreate = components['schemas']['TrainingRunCreate'];
 export type Run = components['schemas']['TrainingRunRead'];
 export type RunDetail = components['schemas']['TrainingRunDetail'];
@@ -51,6 +53,25 @@ export function useStartRun(projectId: number) {
     mutationFn: (body: RunCreate) =>
       unwrap(api.POST('/api/v1/projects/{project_id}/training-runs', { params: { path: { project_id: projectId } }, body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.runs(projectId) }),
+  });
+}
+
+/** The pre-flight check of a run body (null: nothing to check yet). The previous answer stays
+ * while the next one loads, so the counts do not flicker as the form changes. */
+export function usePreflight(projectId: number, body: RunCreate | null) {
+  return useQuery({
+    queryKey: ['training-preflight', projectId, body] as const,
+    queryFn: ({ signal }): Promise<Preflight> =>
+      unwrap(
+        api.POST('/api/v1/projects/{project_id}/training-runs/preflight', {
+          params: { path: { project_id: projectId } },
+          body: body as RunCreate,
+          signal,
+        }),
+      ),
+    enabled: body !== null,
+    placeholderData: keepPreviousData,
+    retry: false,
   });
 }
 

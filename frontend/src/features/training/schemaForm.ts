@@ -132,14 +132,17 @@ export function fieldsFromSchema(schema: unknown): SchemaField[] {
   return fields;
 }
 
+/** A JSON value of a field as its input shows it. */
+export function formValue(field: SchemaField, value: unknown): string | boolean {
+  if (field.kind === 'boolean') return value === true;
+  if (field.kind === 'list') return Array.isArray(value) ? value.map(String).join(', ') : '';
+  return value === null || value === undefined ? '' : String(value);
+}
+
 /** The defaults, as the inputs show them. */
 export function initialValues(fields: readonly SchemaField[]): FormValues {
   const values: FormValues = {};
-  for (const f of fields) {
-    if (f.kind === 'boolean') values[f.name] = f.default === true;
-    else if (f.kind === 'list') values[f.name] = Array.isArray(f.default) ? f.default.map(String).join(', ') : '';
-    else values[f.name] = f.default === null || f.default === undefined ? '' : String(f.default);
-  }
+  for (const f of fields) values[f.name] = formValue(f, f.default);
   return values;
 }
 
