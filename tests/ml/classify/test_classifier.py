@@ -11,7 +11,12 @@ from PIL import Image
 
 from mireru.ml.classify.inference import ClassifierPredictor
 from mireru.ml.classify.records import ClassifierRecord, measurement_vector
-from mireru.ml.classify.task import ClassifierConfig, ClassifierTask
+from mireru.ml.classify.task import (
+    MAX_CONFUSION_IN_CONFIG,
+    ClassifierConfig,
+    ClassifierTask,
+    confusion_metrics,
+)
 from mireru.ml.train.loop import LoopConfig, fit
 
 CHANNELS = {"red": 0, "green": 1, "blue": 2}
@@ -202,3 +207,31 @@ def test_an_open_clip_tower_trains_and_serves_with_measurements(tmp_path: Path, 
     assert bundle["config"]["feature_dim"] > 0
     (top,) = predictor.predict([Image.open(records[0].path)], [{"reading": 3.0}], top_k=1)
     assert top[0][0] in {"blue", "red"}
+
+
+def test_confusion_cells_are_metrics_non_zero_only_and_bounded() -> None:
+    confusion = np.array([[3, 1, 0], [0, 2, 0], [0, 0, 0]])
+    assert confusion_metrics(confusion, ["cat", "dog", "owl"]) == {
+        "val/confusion/cat/cat": 3.0,
+        "val/confusion/cat/dog": 1.0,
+        "val/confusion/dog/dog": 2.0,
+    }
+    many = [f"c{i}" for i in range(MAX_CONFUSION_IN_CONFIG + 1)]
+    assert confusion_metrics(np.eye(len(many), dtype=np.int64), many) == {}
+
+
+def test_the_validation_metrics_carry_the_confusion_matrix(tmp_path: Path) -> None:
+    names = ["red", "green"]
+    records = [ClassifierRecord(coloured(tmp_path / f"{i}.png", i % 2, i), i % 2) for i in range(12)]
+    task = ClassifierTask(config(names), records[:8], records[8:])
+    loop = LoopConfig(epochs=1, batch_size=8, lr=0.01, device="cpu", num_workers=0, seed=0)
+    metrics = fit(task, loop).metrics
+    cells = {k: v for k, v in metrics.items() if k.startswith("val/confusion/")}
+    assert cells
+    assert all(v > 0 for v in cells.values())
+    assert sum(cells.values()) == 4
+    for true in names:
+        row = sum(v for k, v in cells.items() if k.split("/")[2] == true)
+        assert row == 2
+    correct = sum(v for k, v in cells.items() if k.split("/")[2] == k.split("/")[3])
+    assert correct / 4 == pytest.approx(metrics["val/accuracy"])

@@ -3,8 +3,9 @@
 Loss: cross-entropy, optionally weighted per class ("balanced": inverse frequency); or balanced
 sampling through the loop's weighted sampler. Validation after each epoch: loss, accuracy,
 macro-F1 (the monitored metric, so a skewed split cannot hide a class the model ignores) and
-per-class precision and recall. The exported bundle carries the confusion matrix of the kept
-weights on the validation split.
+per-class precision and recall, and the non-zero cells of the confusion matrix
+(`val/confusion/<true>/<predicted>`, up to MAX_CONFUSION_IN_CONFIG classes). The exported
+bundle carries the confusion matrix of the kept weights on the validation split.
 """
 
 from collections.abc import Sequence
@@ -68,6 +69,18 @@ def logits_of(
         outputs.append(out.float())
         targets.append(target.to(device))
     return torch.cat(outputs), torch.cat(targets)
+
+
+def confusion_metrics(confusion: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
+    """`val/confusion/<true class>/<predicted class>` -> count, for the non-zero cells only; none
+    above MAX_CONFUSION_IN_CONFIG classes, so the registry's metrics JSON stays small."""
+    if len(classes) > MAX_CONFUSION_IN_CONFIG:
+        return {}
+    names = [name[:METRIC_NAME_CLASS_CHARS] for name in classes]
+    return {
+        f"val/confusion/{names[t]}/{names[p]}": float(confusion[t, p])
+        for t, p in zip(*np.nonzero(confusion), strict=True)
+    }
 
 
 class ClassifierTask(BackboneTask):
@@ -210,6 +223,7 @@ class ClassifierTask(BackboneTask):
             name = self.config.classes[c][:METRIC_NAME_CLASS_CHARS]
             metrics[f"val/precision/{name}"] = float(precision[c])
             metrics[f"val/recall/{name}"] = float(recall[c])
+        metrics.update(confusion_metrics(report.confusion, self.config.classes))
         return metrics
 
     def evaluation(self, net: ClassifierNet) -> dict[str, Any]:

@@ -3,7 +3,7 @@ import { Loading } from '../../components/Loading';
 import { formatValue } from '../../lib/format';
 import { formatMetric } from '../training/runEvents';
 import { useModelComparison } from './api';
-import { isBest, modelTitle } from './modelView';
+import { comparedMetric, isBest, metricLabel, modelTitle } from './modelView';
 
 /** Metrics side by side, the best of each row marked (the server knows which way is better). */
 export function ModelComparisonTable({ projectId, ids }: { projectId: number; ids: readonly number[] }) {
@@ -29,10 +29,10 @@ export function ModelComparisonTable({ projectId, ids }: { projectId: number; id
               </tr>
             </thead>
             <tbody>
-              {comparison.data.metrics.map((row) => (
+              {comparison.data.metrics.filter((row) => comparedMetric(row.name)).map((row) => (
                 <tr key={row.name}>
                   <th scope="row">
-                    {row.name} <span className="muted small">({row.higher_is_better ? 'higher' : 'lower'} is better)</span>
+                    <span title={row.name}>{metricLabel(row.name)}</span> <span className="muted small">({row.higher_is_better ? 'higher' : 'lower'} is better)</span>
                   </th>
                   {comparison.data.models.map((m) => {
                     const value = row.values[String(m.id)];

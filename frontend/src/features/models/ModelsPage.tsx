@@ -8,11 +8,11 @@ import { Loading } from '../../components/Loading';
 import { download } from '../../lib/download';
 import { formatDate } from '../../lib/format';
 import { useAccess } from '../auth/api';
-import { formatMetric } from '../training/runEvents';
 import { useDeleteModel, useModels, useRollbackModel, type ModelVersion } from './api';
 import { DeployDialog } from './DeployDialog';
 import { ModelComparisonTable } from './ModelComparisonTable';
-import { deploymentWords, metricColumns, modelFacts, modelTitle, toggleCompared } from './modelView';
+import { ModelDetails } from './ModelDetails';
+import { deploymentWords, formatGain, metricGain, modelFacts, modelTitle, modelWarnings, primaryColumns, toggleCompared } from './modelView';
 import '../training/training.css';
 import './models.css';
 
@@ -26,6 +26,8 @@ export function ModelsPage() {
   const [params] = useSearchParams();
   const highlighted = Number(params.get('model'));
   const [compared, setCompared] = useState<number[]>([]);
+  // The version read closely below the list: the one picked, else the highlighted, else the newest.
+  const [detailed, setDetailed] = useState<number | null>(null);
   const [deleting, setDeleting] = useState<ModelVersion | null>(null);
   // The version whose deploy dialog is open: it compares the version with the deployed one first.
   const [deploying, setDeploying] = useState<ModelVersion | null>(null);
@@ -37,7 +39,8 @@ export function ModelsPage() {
   if (models.isPending) return <Loading label="Loading the model versions…" />;
   if (models.isError) return <ErrorMessage title="Could not load the model versions" error={models.error} onRetry={() => models.refetch()} />;
   const list = models.data.models;
-  const columns = metricColumns(list);
+  const columns = primaryColumns(list);
+  const shown = list.find((m) => m.id === detailed) ?? list.find((m) => m.id === highlighted) ?? list[0];
   const busy = rollback.isPending || remove.isPending;
 
   return (
@@ -78,8 +81,9 @@ export function ModelsPage() {
                 </th>
                 <th scope="col">Version</th>
                 {columns.map((c) => (
-                  <th key={c} scope="col" className="num">
-                    {c}
+                  <th key={c.name} scope="col" className="num" title={c.name}>
+                    {c.label}
+                    <span className="visually-hidden"> ({c.name})</span>
                   </th>
                 ))}
                 <th scope="col">Status</th>
@@ -92,6 +96,7 @@ export function ModelsPage() {
             <tbody>
               {list.map((m) => {
                 const title = modelTitle(m);
+                const warnings = modelWarnings(m);
                 return (
                   <tr key={m.id} className={m.id === highlighted ? 'highlighted' : undefined} aria-current={m.id === highlighted ? 'true' : undefined}>
                     <td>
@@ -104,6 +109,11 @@ export function ModelsPage() {
                     </td>
                     <th scope="row">
                       {title}
+                      {warnings.length ? (
+                        <span className="badge warning-badge" title={warnings.join('\n')}>
+                          {warnings.length} {warnings.length === 1 ? 'warning' : 'warnings'}
+                        </span>
+                      ) : null}
                       <div className="small muted">
                         {modelFacts(m)}
                         {m.run_id !== null ? (
@@ -114,11 +124,16 @@ export function ModelsPage() {
                         ) : null}
                       </div>
                     </th>
-                    {columns.map((c) => (
-                      <td key={c} className="num">
-                        {m.metrics[c] !== undefined ? formatMetric(m.metrics[c]) : '—'}
-                      </td>
-                    ))}
+                    {columns.map((c) => {
+                      const gain = metricGain(m.metrics, c.name);
+                      return (
+                        <td key={c.name} className="num">
+                          {gain ? gain.value.toFixed(2) : '—'}
+                          {gain?.overUntrained != null ? <span className="gain small muted">{formatGain(gain.overUntrained)} over untrained</span> : null}
+                          {gain?.overSpace != null ? <span className="gain small muted">{formatGain(gain.overSpace)} over the active space</span> : null}
+                        </td>
+                      );
+                    })}
                     <td>{m.deployed ? <span className="status-badge status-succeeded">{deploymentWords(m)}</span> : <span className="muted small">not deployed</span>}</td>
                     <td className="small">{formatDate(m.created_at)}</td>
                     <td>
@@ -151,6 +166,9 @@ export function ModelsPage() {
                             Roll back<span className="visually-hidden"> {title}</span>
                           </button>
                         ) : null}
+                        <button type="button" className="button small" aria-pressed={shown?.id === m.id} onClick={() => setDetailed(m.id)}>
+                          Details<span className="visually-hidden"> {title}</span>
+                        </button>
                         <button
                           type="button"
                           className="button small"
@@ -181,6 +199,7 @@ export function ModelsPage() {
           </table>
         </div>
       )}
+      {shown ? <ModelDetails model={shown} /> : null}
       {compared.length >= 2 ? <ModelComparisonTable projectId={projectId} ids={compared} /> : null}
       <DeployDialog
         projectId={projectId}

@@ -99,6 +99,18 @@ describe('curves', () => {
       { title: 'Learning rate', names: ['lr'] },
     ]);
     expect(chartGroups([])).toEqual([]);
+    expect(chartGroups(['val/accuracy', 'val/confusion/red/blue', 'baseline/accuracy'])).toEqual([{ title: 'Validation metrics', names: ['val/accuracy', 'baseline/accuracy'] }]);
+  });
+
+  it('puts the baseline points at step 0 on the axis', () => {
+    const run = applyRunEvents(EMPTY_RUN, [metric('baseline/accuracy', 0, 0.3), metric('val/accuracy', 2, 0.8)]);
+    expect(alignSeries(run.series, ['val/accuracy', 'baseline/accuracy'])).toEqual({
+      x: [0, 2],
+      ys: [
+        [null, 0.8],
+        [0.3, null],
+      ],
+    });
   });
 
   it('aligns series of different steps on one x axis', () => {

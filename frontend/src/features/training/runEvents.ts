@@ -165,9 +165,10 @@ export interface ChartSpec {
   names: string[];
 }
 
-/** Losses together, the learning rate alone, every other metric together. */
+/** Losses together, the learning rate alone, every other metric together. A classifier's confusion
+ * cells (`val/confusion/<true>/<predicted>`) are counts, not curves: the Models page shows them. */
 export function chartGroups(names: readonly string[]): ChartSpec[] {
-  const sorted = [...names].sort((a, b) => {
+  const sorted = names.filter((n) => !n.includes('/confusion/')).sort((a, b) => {
     const rank = (n: string) => (n.startsWith('train/') ? 0 : n.startsWith('val/') ? 1 : 2);
     return rank(a) - rank(b) || a.localeCompare(b);
   });
