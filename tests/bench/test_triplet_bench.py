@@ -2,8 +2,10 @@
 and the rows carry exactly the documented keys (the real figures come from full-size runs)."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -67,3 +69,19 @@ def test_one_mining_round_through_pgvector_is_timed_against_memory(engine: Engin
     [note] = pgvector_mining_notes(engine, 300, 16, sample=50)
     assert note.startswith("one mining round over 300 x 16 vectors, top 51 each: pgvector HNSW")
     assert "in-memory exact" in note
+
+
+def test_the_backbone_lr_scale_reaches_every_method_and_warmup_only_search_mining() -> None:
+    from mireru.bench.metric_datasets import BenchDataset
+    from mireru.bench.triplet import METHODS, build_task
+
+    data = BenchDataset("tiny", ["a", "b"], [("x.png", 0), ("y.png", 1)], [], [])
+    cfg = TripletBench(backbone_lr_scale=0.1, classification_warmup_epochs=1, epochs=2)
+    tasks = {m: build_task(m, cfg, data) for m in METHODS}
+    assert {t.config.backbone_lr_scale for t in tasks.values()} == {0.1}
+    assert tasks["search_mined"].classification_warmup_epochs() == 1
+    assert tasks["random"].classification_warmup_epochs() == 0
+    # At most epochs - 1 warm-up epochs, so that search mining always runs.
+    assert build_task("search_mined", replace(cfg, epochs=1), data).classification_warmup_epochs() == 0
+    with pytest.raises(ValueError, match="classification_warmup_epochs"):
+        TripletBench(classification_warmup_epochs=-1)

@@ -190,6 +190,12 @@ def bench_triplet(
     image_size: Annotated[int, typer.Option(help="Input size in pixels")] = 32,
     batch_size: Annotated[int, typer.Option(help="Examples (triplets, pairs, images) per step")] = 64,
     lr: Annotated[float, typer.Option(help="Learning rate")] = 3e-3,
+    backbone_lr_scale: Annotated[
+        float, typer.Option(help="Backbone learning rate = lr * this, for every method")
+    ] = 1.0,
+    classification_warmup_epochs: Annotated[
+        int, typer.Option(help="search_mined: classification-loss epochs before mining (<= epochs - 1)")
+    ] = 0,
     embedding_dim: Annotated[int, typer.Option(help="Embedding length")] = 64,
     methods: Annotated[
         str, typer.Option(help="Methods to train")
@@ -223,6 +229,8 @@ def bench_triplet(
             image_size=image_size,
             batch_size=batch_size,
             lr=lr,
+            backbone_lr_scale=backbone_lr_scale,
+            classification_warmup_epochs=classification_warmup_epochs,
             embedding_dim=embedding_dim,
             engine=engine,
             margin=margin,

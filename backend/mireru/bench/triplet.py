@@ -37,6 +37,9 @@ class TripletBench:
     base_model: str = "tiny-cnn"
     embedding_dim: int = 64
     lr: float = 3e-3
+    backbone_lr_scale: float = 1.0  # every method's backbone learns at lr * this
+    # search_mined: classification-loss epochs before mining starts (at most epochs - 1, so it mines)
+    classification_warmup_epochs: int = 0
     margin: float = 0.2
     max_per_query: int = 5
     semi_hard_share: float = 0.0
@@ -60,6 +63,10 @@ class TripletBench:
             raise ValueError(f"unknown methods {unknown}; use some of {', '.join(METHODS)}")
         if self.engine not in ("exact", "ivf"):
             raise ValueError(f"engine {self.engine!r}: use exact or ivf")
+        if self.classification_warmup_epochs < 0:
+            raise ValueError(
+                f"classification_warmup_epochs {self.classification_warmup_epochs}: use 0 or more"
+            )
         if self.positive not in ("random", "hardest"):
             raise ValueError(f"positive {self.positive!r}: use random or hardest")
 
@@ -81,6 +88,7 @@ def build_task(method: str, cfg: TripletBench, data: BenchDataset, measure_untra
         base_model=cfg.base_model,
         image_size=cfg.image_size,
         embedding_dim=cfg.embedding_dim,
+        backbone_lr_scale=cfg.backbone_lr_scale,
         classes=tuple(data.classes),
         measure_untrained=measure_untrained,
     )
@@ -93,6 +101,7 @@ def build_task(method: str, cfg: TripletBench, data: BenchDataset, measure_untra
             semi_hard_share=cfg.semi_hard_share,
             margin=cfg.margin,
             positive=cfg.positive,  # type: ignore[arg-type]
+            classification_warmup_epochs=min(cfg.classification_warmup_epochs, cfg.epochs - 1),
         )
         return TripletTask(config, mining, train, val, seed=cfg.seed)
     if method == "batch_hard":

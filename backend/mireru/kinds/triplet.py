@@ -49,6 +49,14 @@ class TripletParams(BackboneParams):
         description="The positive of a mined triplet: the query's least similar one (hardest), or any "
         "positive that the negative outranks (random; steadier with large classes).",
     )
+    classification_warmup_epochs: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Epochs of classification loss (a softmax head on the embedding) before search "
+        "mining starts, so the first mining round searches a space that already groups the targets "
+        "(at most epochs - 1, so that it mines).",
+    )
     search_k: int = Field(default=50, ge=1, le=1000, description="Search results examined per query.")
     miner: Literal["exact", "ivf"] = Field(
         default="exact",
@@ -88,6 +96,7 @@ def _build_task(params: TripletParams, data: TrainingData) -> "TrainTask":
         ivf_lists=params.ivf_lists,
         ivf_probes=params.ivf_probes,
         positive=params.positive,
+        classification_warmup_epochs=min(params.classification_warmup_epochs, params.epochs - 1),
     )
     train = [Record(path, target) for path, target in data.train]
     val = [Record(path, target) for path, target in data.val]

@@ -172,3 +172,28 @@ def test_metric_code_imports_no_web_database_or_queue_library_and_retrieval_no_t
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_warmup_epochs_train_the_classification_loss_before_mining_starts(tmp_path: Path) -> None:
+    records = _records(tmp_path, 30)
+    task = TripletTask(CONFIG, MiningConfig(classification_warmup_epochs=1), records[:21], records[21:])
+    recorder = Recorder()
+    result = fit(task, LoopConfig(epochs=3, batch_size=6, lr=0.01, device="cpu"), recorder)
+    mined = ["mining/triplets" in metrics for _, metrics in recorder.epochs]
+    assert mined == [False, True, True]
+    assert any("classification loss warm-up" in n for n in recorder.starts[0].notes)
+    # The exported file holds the embedding net alone (the warm-up's head stays behind).
+    bundle = task.export(result.model, result.metrics)
+    assert not any(k.startswith("head.") for k in bundle["state_dict"])
+    assert bundle["state_dict"].keys() == task.net_of(result.model).state_dict().keys()
+
+
+def test_triplet_images_carry_the_three_targets_when_asked(tmp_path: Path) -> None:
+    from mireru.ml.metric.triplet_data import TripletImages
+
+    records = _records(tmp_path, 6)
+    data = TripletImages(records, lambda image: torch.zeros(3, 4, 4), length=2)
+    data.set_triplets(torch.tensor([0, 1]), torch.tensor([3, 4]), torch.tensor([2, 5]))
+    assert len(data[0]) == 3
+    data.with_targets = True
+    assert data[1][3].tolist() == [1, 1, 2]

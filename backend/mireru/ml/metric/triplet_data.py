@@ -15,14 +15,17 @@ from torchvision.transforms import v2
 from mireru.ml.train.data import Record, load_rgb
 
 
-class TripletImages(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
-    """`length` items per epoch; item i is triplet i modulo however many were set."""
+class TripletImages(Dataset[tuple[torch.Tensor, ...]]):
+    """`length` items per epoch; item i is triplet i modulo however many were set. With
+    `with_targets` an item also carries the three images' targets (a (3,) long tensor), for a
+    classification loss on them (the triplet task's warm-up epochs)."""
 
     def __init__(self, records: Sequence[Record], transform: v2.Transform, length: int) -> None:
         self.records = list(records)
         self.transform = transform
         self.length = length
         self.triplets = torch.empty((0, 3), dtype=torch.long)
+        self.with_targets = False
 
     def set_triplets(self, anchors: torch.Tensor, positives: torch.Tensor, negatives: torch.Tensor) -> None:
         self.triplets = torch.stack([anchors, positives, negatives], dim=1).long().cpu()
@@ -34,11 +37,15 @@ class TripletImages(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         image: torch.Tensor = self.transform(load_rgb(self.records[index].path))
         return image
 
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, ...]:
         if len(self.triplets) == 0:
             raise RuntimeError("no triplets set for this epoch")
         a, p, n = self.triplets[index % len(self.triplets)].tolist()
-        return self._image(a), self._image(p), self._image(n)
+        images = (self._image(a), self._image(p), self._image(n))
+        if not self.with_targets:
+            return images
+        targets = torch.tensor([self.records[i].target for i in (a, p, n)], dtype=torch.long)
+        return (*images, targets)
 
 
 class PairImages(Dataset[tuple[torch.Tensor, torch.Tensor, int]]):

@@ -15,6 +15,13 @@ The vectors mined from are those of the validation pass that just ended (the sam
 transform and weights, as no step was taken since), so a mining round usually costs one search;
 without validation items, or after a resume, they are extracted afresh (`mining/extract_s`), from
 pixels cached in memory once decoded (`mining/cached_pixels`, `mining/decoded_images`).
+
+`classification_warmup_epochs` (search strategy): the first epochs train the classification baseline's loss
+(softmax cross-entropy through a linear head on the embedding layer) on the images of random
+triplets, and mining starts after them. Mining from an untrained network finds mostly noise: its
+violations are everywhere, so the early epochs spend their steps on arbitrary triplets; a short
+classification warm-up gives the search a space where the violations it finds are the informative
+ones. The head is used only in those epochs and is not exported.
 """
 
 import time
@@ -22,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import torch
+import torch.nn.functional as F  # noqa: N812
 from torch import nn
 from torch.utils.data import Dataset
 
@@ -33,6 +41,7 @@ from mireru.ml.metric.triplet_data import TripletImages
 from mireru.ml.metric.triplet_loss import TripletMarginLoss
 from mireru.ml.metric.triplet_miner import SearchTripletMiner
 from mireru.ml.metric.vector_search import VectorSearch
+from mireru.ml.metric.warmup_classifier import WarmupClassifier
 from mireru.ml.train.data import Record, train_transform
 from mireru.ml.train.task import EpochContext
 
@@ -56,6 +65,7 @@ class MiningConfig:
     ivf_probes: int | None = None
     max_positives: int = 64
     positive: Literal["hardest", "random"] = "random"
+    classification_warmup_epochs: int = 0  # epochs of classification loss before search mining starts
 
 
 class TripletTask(MetricTask):
@@ -73,6 +83,17 @@ class TripletTask(MetricTask):
         self.method = "search_mined" if mining.strategy == "search" else "random"
         self.loss = TripletMarginLoss(mining.margin)
         self._data: TripletImages | None = None
+        self._warming = False  # this epoch trains the classification loss (warm-up)
+
+    def classification_warmup_epochs(self) -> int:
+        return self.mining.classification_warmup_epochs if self.mining.strategy == "search" else 0
+
+    def build_model(self) -> nn.Module:
+        """With warm-up epochs, the net inside a classifier (whose head only those epochs use)."""
+        if self.classification_warmup_epochs() <= 0:
+            return self.build_net()
+        num_classes = max(len(self.config.classes), max(r.target for r in self.train_records) + 1)
+        return WarmupClassifier(self.build_net(), num_classes)
 
     def engine(self) -> VectorSearch:
         m = self.mining
@@ -145,8 +166,10 @@ class TripletTask(MetricTask):
             raise RuntimeError("train_dataset() first")
         metrics: dict[str, float] = {}
         triplets: Triplets | None = None
+        self._warming = ctx.epoch <= self.classification_warmup_epochs()
+        self._data.with_targets = self._warming
         if ctx.is_main:
-            if self.mining.strategy == "search":
+            if self.mining.strategy == "search" and not self._warming:
                 triplets, metrics = self._mine(model, ctx)
             else:
                 triplets = self._random(len(self.train_records), ctx.epoch)
@@ -157,9 +180,16 @@ class TripletTask(MetricTask):
         return metrics
 
     def step(self, model: nn.Module, batch: Any, device: torch.device) -> tuple[torch.Tensor, int]:
+        if self._warming:
+            anchor, positive, negative, targets = (t.to(device, non_blocking=True) for t in batch)
+            _, logits = model(torch.cat([anchor, positive, negative]))
+            return F.cross_entropy(logits.float(), targets.t().reshape(-1)), int(anchor.shape[0])
         anchor, positive, negative = (t.to(device, non_blocking=True) for t in batch)
         b = anchor.shape[0]
         out = model(torch.cat([anchor, positive, negative]))
+        if isinstance(out, tuple):  # a WarmupClassifier after its warm-up: the head idles at 0
+            out, logits = out
+            return self.loss(out[:b], out[b : 2 * b], out[2 * b :]) + 0.0 * logits.sum(), b
         return self.loss(out[:b], out[b : 2 * b], out[2 * b :]), b
 
     def notes(self) -> list[str]:
@@ -172,4 +202,8 @@ class TripletTask(MetricTask):
                 f"images, top {m.k} per query, at most {m.max_per_query} triplets per query, semi-hard "
                 f"share {m.semi_hard_share}, {m.positive} positives; {PGVECTOR_NOTE}"
             )
+            if m.classification_warmup_epochs > 0:
+                lines.append(
+                    f"first {m.classification_warmup_epochs} epochs: classification loss warm-up, then mining"
+                )
         return lines
