@@ -3,57 +3,11 @@
 // dialog says there is nothing to compare. A worse version: the dialog says so, and its confirm
 // button forces the deploy. Two tiny classifiers are trained through the API, one of them while
 // every label named the wrong colour, so it is the worse one whatever either learns.
-import type { APIRequestContext } from '@playwright/test';
-import { expect, test, uploadViaApi, type ItemJson } from './support/fixtures';
-import { png, type TestFile } from './support/png';
+import { expect, test, uploadViaApi } from './support/fixtures';
+import { TINY_CLASSIFIER, bulk, colourFiles, ok, trainClassifier } from './support/training';
 
-const TINY_CLASSIFIER = {
-  base_model: 'tiny-cnn',
-  backbone_lr_scale: 1,
-  epochs: 3,
-  image_size: 32,
-  batch_size: 8,
-  lr: 0.01,
-  num_workers: 0,
-  device: 'cpu',
-  augmentation: 'none',
-};
-
-/** Flat colour with a little noise, so that every file has its own bytes. */
-function colourFiles(prefix: string, rgb: [number, number, number], count: number): TestFile[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i + 1}.png`,
-    mimeType: 'image/png',
-    buffer: png(48, 48, (x, y) => rgb.map((c) => Math.max(0, Math.min(255, c + (((x * 7 + y * 13 + i * 31) % 17) - 8)))) as [number, number, number]),
-  }));
-}
-
-async function ok(response: Awaited<ReturnType<APIRequestContext['get']>>): Promise<unknown> {
-  expect(response.ok(), `${response.url()}: ${response.status()} ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
-
-async function bulk(api: APIRequestContext, projectId: number, items: ItemJson[], patch: Record<string, unknown>): Promise<void> {
-  await ok(await api.post(`/api/v1/projects/${projectId}/annotations/bulk`, { data: { item_ids: items.map((i) => i.id), ...patch } }));
-}
-
-/** Train the tiny classifier on the labelled items; returns its model version's id. */
-async function trainClassifier(api: APIRequestContext, projectId: number): Promise<number> {
-  const run = (await ok(await api.post(`/api/v1/projects/${projectId}/training-runs`, { data: { kind: 'classifier', params: TINY_CLASSIFIER } }))) as { id: number };
-  let done: { status: string; model_version_id: number | null } = { status: '', model_version_id: null };
-  await expect
-    .poll(
-      async () => {
-        done = (await ok(await api.get(`/api/v1/projects/${projectId}/training-runs/${run.id}`))) as typeof done;
-        return ['succeeded', 'failed', 'cancelled'].includes(done.status);
-      },
-      { timeout: 150_000, intervals: [1000] },
-    )
-    .toBe(true);
-  expect(done.status).toBe('succeeded');
-  if (done.model_version_id === null) throw new Error('the run made no model version');
-  return done.model_version_id;
-}
+// Three epochs at lr 0.01: the correctly labelled version learns the colours.
+const PARAMS = { ...TINY_CLASSIFIER, epochs: 3, lr: 0.01 };
 
 test('deploying compares the version with the deployed one first', async ({ page, api, project }) => {
   test.setTimeout(300_000);
@@ -65,10 +19,10 @@ test('deploying compares the version with the deployed one first', async ({ page
   // v1 learns the colours the wrong way round; v2 learns them right.
   await bulk(api, project.id, reds, { labels: ['blue'] });
   await bulk(api, project.id, blues, { labels: ['red'] });
-  await trainClassifier(api, project.id);
+  await trainClassifier(api, project.id, PARAMS);
   await bulk(api, project.id, reds, { labels: ['red'] });
   await bulk(api, project.id, blues, { labels: ['blue'] });
-  await trainClassifier(api, project.id);
+  await trainClassifier(api, project.id, PARAMS);
 
   await page.goto(`/projects/${project.id}/models`);
   await expect(page.getByRole('heading', { name: 'Model versions' })).toBeVisible();

@@ -1,38 +1,8 @@
 // The Models page reads: a tiny classifier trained through the API shows its primary metrics as
 // labelled columns (not raw metric names), the gain over the untrained network, per-class figures
 // and the confusion matrix of the validation items.
-import type { APIRequestContext } from '@playwright/test';
-import { expect, test, uploadViaApi, type ItemJson } from './support/fixtures';
-import { png, type TestFile } from './support/png';
-
-const TINY_CLASSIFIER = {
-  base_model: 'tiny-cnn',
-  backbone_lr_scale: 1,
-  epochs: 2,
-  image_size: 32,
-  batch_size: 8,
-  lr: 0.01,
-  num_workers: 0,
-  device: 'cpu',
-  augmentation: 'none',
-};
-
-function colourFiles(prefix: string, rgb: [number, number, number], count: number): TestFile[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i + 1}.png`,
-    mimeType: 'image/png',
-    buffer: png(48, 48, (x, y) => rgb.map((c) => Math.max(0, Math.min(255, c + (((x * 7 + y * 13 + i * 31) % 17) - 8)))) as [number, number, number]),
-  }));
-}
-
-async function ok(response: Awaited<ReturnType<APIRequestContext['get']>>): Promise<unknown> {
-  expect(response.ok(), `${response.url()}: ${response.status()} ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
-
-async function bulk(api: APIRequestContext, projectId: number, items: ItemJson[], patch: Record<string, unknown>): Promise<void> {
-  await ok(await api.post(`/api/v1/projects/${projectId}/annotations/bulk`, { data: { item_ids: items.map((i) => i.id), ...patch } }));
-}
+import { expect, test, uploadViaApi } from './support/fixtures';
+import { TINY_CLASSIFIER, bulk, colourFiles, ok, trainClassifier } from './support/training';
 
 test('the models page shows primary metrics, gains, per-class figures and the confusion matrix', async ({ page, api, project }) => {
   test.setTimeout(240_000);
@@ -43,13 +13,7 @@ test('the models page shows primary metrics, gains, per-class figures and the co
   await bulk(api, project.id, reds, { labels: ['red'] });
   await bulk(api, project.id, blues, { labels: ['blue'] });
 
-  const run = (await ok(await api.post(`/api/v1/projects/${project.id}/training-runs`, { data: { kind: 'classifier', params: TINY_CLASSIFIER } }))) as { id: number };
-  await expect
-    .poll(async () => ((await ok(await api.get(`/api/v1/projects/${project.id}/training-runs/${run.id}`))) as { status: string }).status, {
-      timeout: 150_000,
-      intervals: [1000],
-    })
-    .toBe('succeeded');
+  await trainClassifier(api, project.id, { ...TINY_CLASSIFIER, lr: 0.01 });
 
   // The version records its confusion cells: 6 validation items in all.
   const models = (await ok(await api.get(`/api/v1/projects/${project.id}/models`))) as { models: { metrics: Record<string, number> }[] };

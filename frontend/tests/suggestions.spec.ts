@@ -6,65 +6,19 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, getItem, screenshot, test, uploadViaApi, type ItemJson } from './support/fixtures';
 import { png, scene, type TestFile } from './support/png';
-
-/** The smallest classifier run: tiny-cnn (the defaults are a pretrained MobileNetV2) at its full
- * learning rate, 32 px, two epochs on the CPU. */
-const TINY_CLASSIFIER = {
-  base_model: 'tiny-cnn',
-  backbone_lr_scale: 1,
-  epochs: 2,
-  image_size: 32,
-  batch_size: 8,
-  num_workers: 0,
-  device: 'cpu',
-  augmentation: 'none',
-};
-
-/** Flat colour with a little noise, so that every file has its own bytes. */
-function colourFiles(prefix: string, rgb: [number, number, number], count: number): TestFile[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i + 1}.png`,
-    mimeType: 'image/png',
-    buffer: png(64, 48, (x, y) => rgb.map((c) => Math.max(0, Math.min(255, c + (((x * 7 + y * 13 + i * 31) % 17) - 8)))) as [number, number, number]),
-  }));
-}
-
-async function ok(response: Awaited<ReturnType<APIRequestContext['get']>>): Promise<unknown> {
-  expect(response.ok(), `${response.url()}: ${response.status()} ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
+import { colourFiles, ok, trainClassifier } from './support/training';
 
 /** Train the tiny classifier on the labelled items and deploy its version. */
 async function trainAndDeployClassifier(api: APIRequestContext, projectId: number): Promise<number> {
-  const run = (await ok(
-    await api.post(`/api/v1/projects/${projectId}/training-runs`, { data: { kind: 'classifier', params: TINY_CLASSIFIER } }),
-  )) as { id: number };
-  let status = '';
-  let versionId: number | null = null;
-  await expect
-    .poll(
-      async () => {
-        const body = (await ok(await api.get(`/api/v1/projects/${projectId}/training-runs/${run.id}`))) as {
-          status: string;
-          model_version_id: number | null;
-        };
-        status = body.status;
-        versionId = body.model_version_id;
-        return ['succeeded', 'failed', 'cancelled'].includes(status);
-      },
-      { timeout: 150_000, intervals: [1000] },
-    )
-    .toBe(true);
-  expect(status).toBe('succeeded');
-  if (versionId === null) throw new Error('the run made no model version');
+  const versionId = await trainClassifier(api, projectId);
   await ok(await api.post(`/api/v1/projects/${projectId}/models/${versionId}/deploy`));
   return versionId;
 }
 
 test('batch predictions become suggestions to accept or reject on the item page', async ({ page, api, project }) => {
   test.setTimeout(240_000);
-  const reds = await uploadViaApi(api, project.id, colourFiles('red', [220, 40, 40], 4));
-  const blues = await uploadViaApi(api, project.id, colourFiles('blue', [40, 60, 220], 4));
+  const reds = await uploadViaApi(api, project.id, colourFiles('red', [220, 40, 40], 4, 64));
+  const blues = await uploadViaApi(api, project.id, colourFiles('blue', [40, 60, 220], 4, 64));
   const label = async (items: ItemJson[], name: string) =>
     ok(await api.post(`/api/v1/projects/${project.id}/annotations/bulk`, { data: { item_ids: items.map((i) => i.id), add_labels: [name] } }));
   await label(reds, 'red');
@@ -166,7 +120,7 @@ test('batch predictions become suggestions to accept or reject on the item page'
 
 test('search by words and keyword suggestions from a word model trained on the items’ text', async ({ page, api, project }) => {
   test.setTimeout(150_000);
-  const items = await uploadViaApi(api, project.id, colourFiles('beam', [120, 110, 100], 6));
+  const items = await uploadViaApi(api, project.id, colourFiles('beam', [120, 110, 100], 6, 64));
   const notes: [string[], string][] = [
     [['rust'], 'rust on the steel beam near the bolt'],
     [['rust'], 'heavy rust and flaking paint on the steel girder'],
